@@ -1,0 +1,317 @@
+// Feedback validation: one iterative walk that collects every violation.
+#include "feedback/validate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace tf {
+namespace {
+
+using nlohmann::json;
+
+// Keys that would reach Object.prototype if some consumer assigned them
+// naively in JavaScript; refusing them closes prototype pollution at the
+// source instead of trusting every reader downstream.
+bool is_forbidden_key(std::string_view key) {
+  return key == "__proto__" || key == "constructor" || key == "prototype";
+}
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// A key as it appears in a path: hostile keys can be megabytes long.
+std::string path_key(std::string_view key) {
+  constexpr std::size_t kMax = 64;
+  if (key.empty()) return "\"\"";
+  if (key.size() <= kMax) return std::string(key);
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(key.substr(0, cut)) + "...";
+}
+
+const char* type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::null: return "null";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "a number";
+    default: return "an unsupported value";
+  }
+}
+
+class Walker {
+ public:
+  explicit Walker(const Limits& limits) : limits_(limits) {}
+
+  // True once a violation past max_issues was found: stop walking.
+  bool capped() const { return capped_; }
+
+  void add(const std::string& path, const char* code, const std::string& what) {
+    if (issues_.size() >= limits_.max_issues) {
+      capped_ = true;
+      return;
+    }
+    issues_.push_back({path, code, path + ": " + what + " (" + code + ")"});
+  }
+
+  Issues finish() {
+    if (capped_) {
+      issues_.push_back({"feedback", "too_many_issues",
+                         "feedback: more than " + std::to_string(limits_.max_issues) +
+                             " problems; only the first are listed (too_many_issues)"});
+    }
+    return std::move(issues_);
+  }
+
+  void check_well_known(const std::string& key, const json& v, const std::string& path);
+  void check_key(const std::string& key, const std::string& path);
+  void check_scalar(const json& v, const std::string& path);
+
+ private:
+  const Limits& limits_;
+  Issues issues_;
+  bool capped_ = false;
+};
+
+void Walker::check_key(const std::string& key, const std::string& path) {
+  if (key.empty()) {
+    add(path, "empty_key", "keys must not be empty");
+  } else if (key.find('.') != std::string::npos) {
+    add(path, "key_contains_dot",
+        "key \"" + path_key(key) +
+            "\" contains '.', which would make the drill-down path ambiguous; use '_' instead");
+  }
+  if (key.size() > limits_.max_key_bytes) {
+    add(path, "key_too_long",
+        "key is " + std::to_string(key.size()) + " bytes; at most " +
+            std::to_string(limits_.max_key_bytes) + " are allowed");
+  }
+  if (is_forbidden_key(key)) {
+    add(path, "forbidden_key", "\"" + key + "\" is not allowed as a key (prototype pollution)");
+  }
+  if (!is_valid_utf8(key)) add(path, "invalid_utf8", "key is not valid UTF-8");
+}
+
+void Walker::check_scalar(const json& v, const std::string& path) {
+  if (v.is_null()) {
+    add(path, "null_value",
+        "null is not a feedback value; leave the field out, or use a boolean, number or string");
+  } else if (v.is_number_float() && !std::isfinite(v.get<double>())) {
+    add(path, "non_finite_number", "numbers must be finite");
+  } else if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    if (s.size() > limits_.max_string_bytes) {
+      add(path, "string_too_long",
+          "string is " + std::to_string(s.size()) + " bytes; at most " +
+              std::to_string(limits_.max_string_bytes) + " are allowed");
+    }
+    if (!is_valid_utf8(s)) add(path, "invalid_utf8", "string is not valid UTF-8");
+  }
+}
+
+void Walker::check_well_known(const std::string& key, const json& v, const std::string& path) {
+  if (key == "ground_truth") {
+    if (!v.is_string()) {
+      add(path, "wrong_type",
+          std::string("ground_truth is reserved for the expected output and must be a string, not ") +
+              type_name(v));
+    }
+  } else if (key == "rating") {
+    if (!v.is_boolean() && !v.is_number()) {
+      add(path, "wrong_type",
+          std::string("rating must be a boolean (thumbs up/down) or a number, not ") + type_name(v));
+    }
+  } else if (key == "score") {
+    if (!v.is_number()) {
+      add(path, "wrong_type", std::string("score must be a number, not ") + type_name(v));
+    } else {
+      const double d = v.get<double>();
+      if (std::isfinite(d) && ((limits_.score_min && d < *limits_.score_min) ||
+                               (limits_.score_max && d > *limits_.score_max))) {
+        add(path, "out_of_range",
+            "score " + v.dump() + " is outside the configured range " +
+                (limits_.score_min ? json(*limits_.score_min).dump() : std::string("-inf")) +
+                ".." +
+                (limits_.score_max ? json(*limits_.score_max).dump() : std::string("inf")));
+      }
+    }
+  } else if (key == "comment") {
+    if (!v.is_string()) {
+      add(path, "wrong_type", std::string("comment must be a string, not ") + type_name(v));
+    }
+  } else if (key == "actions") {
+    if (!v.is_object()) {
+      add(path, "wrong_type",
+          std::string("actions must be an object of booleans and counts, not ") + type_name(v));
+      return;
+    }
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const auto child = join_path(path, path_key(it.key()));
+      const auto& a = it.value();
+      if (a.is_number()) {
+        if (a.get<double>() < 0) add(child, "out_of_range", "action counts must not be negative");
+      } else if (!a.is_boolean() && !a.is_null()) {
+        add(child, "wrong_type",
+            std::string("actions hold booleans and counts, not ") + type_name(a));
+      }
+    }
+  } else if (key == "edits") {
+    if (!v.is_array()) {
+      add(path, "wrong_type",
+          std::string("edits must be an array of objects, not ") + type_name(v));
+      return;
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_object()) {
+        add(join_path(path, std::to_string(i)), "wrong_type",
+            std::string("each edit must be an object, not ") + type_name(v[i]));
+      }
+    }
+  }
+}
+
+// A value waiting to be walked, with the nesting depths of its parent.
+struct Frame {
+  const json* value;
+  std::string path;
+  int object_depth;
+  int array_depth;
+};
+
+}  // namespace
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  std::string out;
+  out.reserve(parent.size() + 1 + key.size());
+  out += parent;
+  out += '.';
+  out += key;
+  return out;
+}
+
+bool is_uuid(std::string_view t) {
+  if (t.size() != 36) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Issues validate_feedback(const json& feedback, const Limits& limits) {
+  Walker w(limits);
+  if (!feedback.is_object()) {
+    w.add("feedback", "not_an_object",
+          std::string("feedback must be an object, not ") + type_name(feedback));
+    return w.finish();
+  }
+
+  // Depth-first, children pushed in reverse so issues come in document
+  // order. A frame carries the depths of its parent; its own depth is
+  // decided when it is popped, and a container past a limit is reported
+  // there and not descended into.
+  std::vector<Frame> stack;
+  stack.push_back({&feedback, "feedback", -1, 0});
+  while (!stack.empty() && !w.capped()) {
+    Frame f = std::move(stack.back());
+    stack.pop_back();
+    const json& v = *f.value;
+
+    if (!v.is_object() && !v.is_array()) {
+      w.check_scalar(v, f.path);
+      continue;
+    }
+    int od = f.object_depth;
+    int ad = f.array_depth;
+    if (v.is_object() && ++od > limits.max_object_depth) {
+      w.add(f.path, "max_object_depth",
+            "objects are nested " + std::to_string(od) +
+                " levels deep here; HoneyHive allows at most " +
+                std::to_string(limits.max_object_depth));
+      continue;
+    }
+    if (v.is_array() && ++ad > limits.max_array_depth) {
+      w.add(f.path, "max_array_depth",
+            "arrays are nested " + std::to_string(ad) +
+                " levels deep here; HoneyHive allows at most " +
+                std::to_string(limits.max_array_depth));
+      continue;
+    }
+
+    const std::size_t first = stack.size();
+    if (v.is_object()) {
+      const bool top = od == 0;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        std::string child = join_path(f.path, path_key(it.key()));
+        w.check_key(it.key(), child);
+        if (top) w.check_well_known(it.key(), it.value(), child);
+        stack.push_back({&it.value(), std::move(child), od, ad});
+      }
+    } else {
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        stack.push_back({&v[i], join_path(f.path, std::to_string(i)), od, ad});
+      }
+    }
+    std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
+  }
+
+  if (!w.capped()) {
+    // Replace, not throw, on bad UTF-8: it has been reported above already.
+    const auto size = feedback.dump(-1, ' ', false, json::error_handler_t::replace).size();
+    if (size > limits.max_total_bytes) {
+      w.add("feedback", "too_large",
+            "serialized feedback is " + std::to_string(size) + " bytes; at most " +
+                std::to_string(limits.max_total_bytes) + " fit one update");
+    }
+  }
+  return w.finish();
+}
+
+}  // namespace tf
