@@ -1,0 +1,137 @@
+// The sans-I/O delivery engine: queue, merge, batch, retry, persist.
+//
+// The caller tells it what happened and when (enqueue, set_session,
+// on_result, all with `now` in epoch ms) and asks what to do
+// (take_ready: requests to send now; next_wake: when to ask again). It
+// never reads a clock, sleeps, or does I/O, so every rule is a native test
+// with integer time.
+//
+// Contract for the caller (web/ side):
+//   - after every call, re-arm one timer for next_wake(now);
+//   - when the timer fires, or after on_result, call take_ready(now, tick);
+//   - on flush() call take_ready(now, flush); on pagehide or
+//     visibilitychange→hidden call take_ready(now, hidden), send with
+//     keepalive/sendBeacon, then persist snapshot();
+//   - after a reload, restore() the snapshot: requests that were in
+//     flight come back as retryable (their ids are kept, so a resend is
+//     idempotent at the proxy).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "delivery/config.hpp"
+#include "delivery/retry.hpp"
+#include "delivery/types.hpp"
+
+namespace tf::delivery {
+
+// Event ids go into URLs (/v1/events/{id}) with the direct transport, so
+// only [A-Za-z0-9_-] is accepted (UUIDs fit); this also rules out "..".
+inline constexpr std::size_t kMaxEventIdBytes = 128;
+bool valid_event_id(std::string_view id);
+
+// Bytes of {"updates":[ ... ]} around the comma-separated updates.
+inline constexpr std::size_t kRequestOverheadBytes = 14;
+
+class Engine {
+ public:
+  explicit Engine(Config config);
+
+  // Queues `feedback` (an object) for `event_id`; "" means the session
+  // (waits, unsent and undropped, until set_session). Merges into the last
+  // never-sent update for that target when the result still fits.
+  EnqueueResult enqueue(std::string_view event_id, const nlohmann::json& feedback, int64_t now);
+
+  // Learns the session id: updates waiting for it are retargeted, and
+  // never-sent neighbours for the session are merged.
+  SessionResult set_session(std::string_view session_id, int64_t now);
+  const std::optional<std::string>& session_id() const { return s_.session_id; }
+
+  // Requests to send now; marks their updates in flight. See engine.cpp
+  // for the exact rules of each reason (notably `hidden`).
+  std::vector<Request> take_ready(int64_t now, FlushReason reason);
+
+  // Outcome of a request: per update, or the same status for all of it.
+  // Updates of the request missing from `results` count as status 0.
+  // An unknown (stale, already settled) request id changes nothing.
+  ResultOutcome on_result(std::string_view request_id, const std::vector<UpdateResult>& results,
+                          int64_t now);
+  ResultOutcome on_request_failed(std::string_view request_id, int status,
+                                  std::string_view retry_after, int64_t now);
+
+  // The page cannot learn the outcome of what is in flight (reload,
+  // unload, sendBeacon): make it retryable now, same ids and content. Not
+  // counted as a failure. Returns the update ids.
+  std::vector<std::string> abandon_in_flight(int64_t now);
+
+  // Absolute time of the next thing to do, or nullopt if nothing is timed.
+  std::optional<int64_t> next_wake(int64_t now) const;
+
+  Stats stats() const;
+  // [{"id","event_id"|null,"feedback","attempts"}] of queued (not in
+  // flight) updates in send order.
+  nlohmann::json pending() const;
+  std::vector<DeadLetter> take_dead_letters();
+
+  // Versioned JSON of the whole state; see engine_snapshot.cpp.
+  nlohmann::json snapshot() const;
+  // Replaces the state with `snap`; on any error the engine is unchanged.
+  LoadResult restore(const nlohmann::json& snap, int64_t now);
+  // Takes in another engine's (tab's) updates, skipping ids already held.
+  LoadResult absorb(const nlohmann::json& snap, int64_t now);
+
+  const Config& config() const { return config_; }
+
+ private:
+  struct Entry {
+    std::string id;
+    std::string event_id;  // "" while waiting for the session
+    nlohmann::json feedback;
+    int attempts = 0;  // sends so far; 0 = never sent, may still merge
+    int64_t first_enqueued_ms = 0;
+    int64_t next_attempt_ms = 0;
+    int64_t retry_after_until_ms = 0;  // > 0: the server asked to wait
+    int last_status = 0;
+    std::size_t bytes = 0;
+    std::string request_id;  // non-empty while in flight
+  };
+
+  // Everything restore() replaces, kept together so that a failed load
+  // can be built aside and swapped in whole or not at all.
+  struct State {
+    std::vector<Entry> queue;  // send order; per target, earlier first
+    std::map<std::string, std::vector<std::string>> in_flight;  // request → update ids
+    std::optional<std::string> session_id;
+    uint64_t next_update = 1;
+    uint64_t next_request = 1;
+    Rng rng{1};
+    std::vector<DeadLetter> dead_letters;
+    std::size_t queued_bytes = 0;
+    Stats counters;  // only the cumulative counters are kept here
+  };
+
+  std::size_t max_update_bytes() const;
+  std::size_t entry_bytes(const Entry& e) const;
+  void dead_letter(Entry e, std::string reason);
+  void expire(int64_t now);
+  std::vector<std::size_t> heads() const;
+  bool flush_due(int64_t now, const std::vector<std::size_t>& heads) const;
+  void settle(std::size_t index, const UpdateResult& r, int64_t now, ResultOutcome& out);
+
+  // Snapshot parsing (engine_snapshot.cpp).
+  LoadResult parse_snapshot(const nlohmann::json& snap, int64_t now, State& out) const;
+  void push_dead_letter(State& st, DeadLetter d) const;
+
+  Config config_;
+  State s_;
+};
+
+}  // namespace tf::delivery
