@@ -1,0 +1,66 @@
+// JSON-text facade over the delivery engine, for the wasm binding.
+//
+// Values, not handles: every argument and result is JSON text or a number,
+// so the binding is a list of function names. Method names are the JS
+// API's camelCase because this class is the boundary. Times are double ms
+// (JS numbers, Date.now()).
+//
+// Error policy: no method throws or aborts on bad input. A method that
+// fails returns {"ok":false,"code":"...","message":"..."} (config errors
+// add "errors":[{"path","message"}]), so the JS side checks
+// `result.ok === false` on every result, array-valued ones included.
+// Codes: invalid_config, invalid_json, invalid_argument, plus the engine's
+// (queue_full, update_too_large, invalid_event_id, invalid_feedback,
+// invalid_snapshot, unsupported_version).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "delivery/config_json.hpp"
+#include "delivery/engine.hpp"
+
+namespace tf::delivery {
+
+class JsonEngine {
+ public:
+  // camelCase config, see config_json.hpp. With an invalid config every
+  // method returns the invalid_config error (nextWake returns -1).
+  explicit JsonEngine(const std::string& config_json);
+
+  std::string configStatus() const;  // {"ok":true} or the invalid_config error
+
+  // → {"ok":true,"updateId","eventId"|null,"merged","waitingForSession"}
+  std::string enqueue(const std::string& event_id, const std::string& feedback_json, double now);
+  // → {"ok":true,"sessionId","retargeted":[ids],"merged":[{"from","into"}]}
+  std::string setSession(const std::string& session_id, double now);
+  // reason: "tick" | "explicit" | "hidden"
+  // → [{"id":"r-1","updates":[{"id","event_id","feedback"}],"bytes":N}]
+  std::string takeReady(double now, const std::string& reason);
+  // results: [{"id":updateId,"status":503,"retryAfter":"2"}] (retryAfter optional)
+  // → {"ok":true,"knownRequest","delivered":[],"retrying":[],"deadLettered":[]}
+  std::string onResult(const std::string& request_id, const std::string& results_json, double now);
+  // Same status (and Retry-After) for every update of the request.
+  std::string onRequestFailed(const std::string& request_id, int status,
+                              const std::string& retry_after, double now);
+  // → {"ok":true,"abandoned":[ids]}
+  std::string abandonInFlight(double now);
+  double nextWake(double now) const;  // absolute ms, or -1 for none
+  // → {"queued","inFlight","waitingForSession","sent","retried","dropped",
+  //    "deadLettered","deadLettersEvicted"}
+  std::string stats() const;
+  std::string pending() const;  // [{"id","event_id"|null,"feedback","attempts"}]
+  // → [{"id","event_id"|null,"feedback","status","reason","attempts"}]
+  std::string takeDeadLetters();
+  std::string snapshot() const;  // see engine_snapshot.cpp for the format
+  std::string restore(const std::string& snapshot_json, double now);  // {"ok":true,"added"}
+  std::string absorb(const std::string& snapshot_json, double now);   // {"ok":true,"added","skipped"}
+
+ private:
+  ParsedConfig parsed_;
+  Engine engine_;
+  std::string config_error_;  // "" when the config is valid
+};
+
+}  // namespace tf::delivery
