@@ -1,0 +1,93 @@
+// The edit diff: what an end user changed in an LLM answer.
+//
+// When the user edits an answer in the page, the library records implicit
+// feedback (`actions.edited: true` plus an `edits` description). This is
+// the public face of src/diff/: a minimal Myers diff over code points,
+// grouped into readable segments, and its feedback JSON.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tf::diff {
+
+struct DiffOptions {
+  // Feedback shape (to_feedback); the diff itself ignores these.
+  std::size_t max_segments = 20;        // later segments are counted, not listed
+  std::size_t max_segment_chars = 200;  // per text, in code points
+  bool include_text = true;             // false: offsets and lengths only (privacy)
+  // Work budget of the diff, about 1 unit per compared code point or
+  // diagonal step. The default keeps a 100 KB answer with scattered edits
+  // exact and caps pathological pairs at tens of milliseconds.
+  std::uint64_t max_cost = 20'000'000;
+  // Regroup the minimal script into word-level segments (segments.hpp).
+  // Native-only switch, for tests and tools that want raw runs.
+  bool semantic_cleanup = true;
+};
+
+enum class EditOp { kInsert, kDelete, kReplace };
+
+// Offsets and lengths are in code points (invalid UTF-8: one per byte).
+struct Segment {
+  EditOp op;
+  std::size_t at;         // offset in the original
+  std::size_t at_edited;  // offset in the edited text
+  std::size_t from_len;   // code points removed
+  std::size_t value_len;  // code points put in their place
+  std::string from;       // the removed text, valid UTF-8
+  std::string value;      // the inserted text, valid UTF-8
+};
+
+struct DiffResult {
+  std::size_t original_len = 0;  // code points
+  std::size_t edited_len = 0;
+  std::size_t edit_distance = 0;  // inserted + deleted of the script found
+  std::size_t inserted = 0;
+  std::size_t deleted = 0;
+  // 1 - edit_distance / (original_len + edited_len); 1 when both are
+  // empty. 1 means identical, 0 means nothing in common.
+  double similarity = 1.0;
+  // True when edit_distance is the minimal one (Myers' D). False when
+  // max_cost ran out and a cheaper, non-minimal script was used.
+  bool exact = true;
+  std::vector<Segment> segments;  // all of them, full text
+};
+
+// Diffs two UTF-8 texts. Never fails; malformed bytes decode as U+FFFD.
+DiffResult diff(std::string_view original, std::string_view edited,
+                const DiffOptions& options = {});
+
+// The fields the library puts into feedback:
+//   {"edits": [{"op":"replace","at":10,"from":"NYC","value":"New York"}, ...],
+//    "edit_stats": {"edit_distance":.., "similarity":.., "inserted":..,
+//                   "deleted":.., "segments": <total>, "truncated": bool,
+//                   "exact": bool}}
+// An edit has "from" unless it is an insert and "value" unless it is a
+// delete. A text cut at max_segment_chars sets "truncated": true on the
+// edit and adds "from_len"/"value_len" (full lengths). Without
+// include_text, edits carry op, at, from_len and value_len only. Leaves
+// are never null and nesting stays within HoneyHive's feedback limits.
+nlohmann::json to_feedback(const DiffResult& result, const DiffOptions& options = {});
+
+// Error reported as data when options do not validate.
+struct OptionsError {
+  std::string path;     // the offending key, empty for the whole document
+  std::string message;
+};
+
+// Parses the binding's camelCase options object ({"maxSegments": 20,
+// "maxSegmentChars": 200, "includeText": true, "maxCost": 20000000});
+// empty text means defaults. Unknown keys are errors, so typos surface.
+bool parse_options(std::string_view options_json, DiffOptions& out, OptionsError& error);
+
+// Entry point for the wasm binding: to_feedback as JSON text, or
+// {"error":{"code":"invalid_options","message":"...","path":"..."}}.
+std::string diff_json(std::string_view original, std::string_view edited,
+                      std::string_view options_json);
+
+}  // namespace tf::diff

@@ -1,0 +1,100 @@
+// Strict UTF-8 decoding with per-byte U+FFFD replacement; see utf8.hpp.
+#include "diff/utf8.hpp"
+
+#include <cstdint>
+
+namespace tf::diff {
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the valid sequence starting at s[i], or 0 if the bytes there
+// are not one. The second-byte ranges exclude overlongs (E0, F0),
+// surrogates (ED) and code points past U+10FFFF (F4), as in the
+// Unicode "well-formed byte sequences" table.
+std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
+  const auto c0 = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (c0 >= 0xC2 && c0 <= 0xDF) {
+    len = 2;
+  } else if (c0 >= 0xE0 && c0 <= 0xEF) {
+    len = 3;
+    if (c0 == 0xE0) lo = 0xA0;
+    if (c0 == 0xED) hi = 0x9F;
+  } else if (c0 >= 0xF0 && c0 <= 0xF4) {
+    len = 4;
+    if (c0 == 0xF0) lo = 0x90;
+    if (c0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < len) return 0;
+  const auto c1 = static_cast<unsigned char>(s[i + 1]);
+  if (c1 < lo || c1 > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (!is_continuation(static_cast<unsigned char>(s[i + k]))) return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+std::vector<char32_t> decode_utf8(std::string_view s) {
+  std::vector<char32_t> out;
+  out.reserve(s.size());  // never more code points than bytes
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c0 = static_cast<unsigned char>(s[i]);
+    if (c0 < 0x80) {  // ASCII dominates LLM answers: keep it cheap
+      out.push_back(c0);
+      ++i;
+      continue;
+    }
+    const std::size_t len = valid_sequence_length(s, i);
+    if (len == 0) {
+      out.push_back(kReplacement);
+      ++i;
+      continue;
+    }
+    char32_t cp = c0 & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = kReplacement;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+std::string encode_utf8(const char32_t* begin, const char32_t* end) {
+  std::string out;
+  out.reserve(static_cast<std::size_t>(end - begin));
+  for (const char32_t* p = begin; p != end; ++p) append_utf8(out, *p);
+  return out;
+}
+
+}  // namespace tf::diff
