@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the native core and tests, the WebAssembly module, and the
+# TypeScript package into dist/. Incremental: quick when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+JOBS=${JOBS:-2}
+
+# Emscripten 3.1.6 (Debian) needs NODE_PATH to find acorn for its JS optimizer.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "native core and Catch2 tests (build/native)"
+cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/native -j"$JOBS"
+
+step "WebAssembly module and wasm test runner (build/wasm)"
+# Never put /usr/include on a wasm compile (glibc headers break it): stage
+# only the header-only libraries into the build tree.
+mkdir -p build/wasm/include
+for lib in nlohmann catch2; do
+  if [ ! -d "build/wasm/include/$lib" ] || [ "/usr/include/$lib" -nt "build/wasm/include/$lib" ]; then
+    rm -rf "build/wasm/include/$lib" && cp -r "/usr/include/$lib" build/wasm/include/
+  fi
+done
+if [ ! -f build/wasm/CMakeCache.txt ]; then
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build build/wasm -j"$JOBS"
+
+step "TypeScript (dist/)"
+mkdir -p dist
+cp build/wasm/trace_feedback_core.mjs build/wasm/trace_feedback_core.wasm dist/
+npx --no-install tsc -p tsconfig.json
+echo "built: $(ls -l dist/trace_feedback_core.wasm | awk '{print $5}') bytes of wasm"

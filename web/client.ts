@@ -1,0 +1,657 @@
+// FeedbackClient: the public object of the library. It validates and
+// queues synchronously (in the C++ core), and runs the delivery loop the
+// core asks for: timers, transports, persistence, page lifecycle and
+// session linking. It never throws into the page from a background path:
+// failures there go to onError.
+import { Capture, type CaptureOptions, type Target } from './capture/index.js';
+import type { CoreModule, RawClientCore } from './core/module.js';
+import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue } from './errors.js';
+import { checkId, isUuid } from './ids.js';
+import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
+import { openQueueStore, type QueueStore, type StorageWarning } from './storage/index.js';
+import { honeyhiveTransport, DEFAULT_SERVER_URL } from './transport/honeyhive.js';
+import { proxyTransport } from './transport/proxy.js';
+import type { FetchLike, Transport, WireRequest, WireResult } from './transport/types.js';
+import { compileLimits, type CompiledLimits, type FeedbackLimits } from './validate/index.js';
+import { toPlainJson } from './validate/plain.js';
+
+/** A feedback object: any JSON structure with an object at the top. */
+export type Feedback = { [key: string]: FeedbackValue };
+export type FeedbackValue = boolean | number | string | FeedbackValue[] | { [key: string]: FeedbackValue };
+
+/** Tunables of the C++ delivery engine (all optional; defaults in the README). */
+export interface DeliveryOptions {
+  flushAtUpdates?: number;
+  flushAtBytes?: number;
+  flushIntervalMs?: number;
+  maxRequestUpdates?: number;
+  maxRequestBytes?: number;
+  maxInFlightRequests?: number;
+  retryBaseMs?: number;
+  retryMaxDelayMs?: number;
+  maxAttempts?: number;
+  maxAgeMs?: number;
+  maxQueueUpdates?: number;
+  maxQueueBytes?: number;
+  jitter?: number;
+  /** Request timeout in the transports (default 15000 ms). */
+  timeoutMs?: number;
+}
+
+export interface EditDiffOptions {
+  /** Put the changed text in `edits` (default true); false keeps only ops, offsets and lengths. */
+  includeText?: boolean;
+  maxSegments?: number;
+  maxSegmentChars?: number;
+}
+
+export interface ClientOptions {
+  /** Proxy endpoint (default "/feedback"): the recommended transport, no key in the page. */
+  endpoint?: string;
+  /** "proxy" (default), "honeyhive" (direct, needs apiKey), or your own function. */
+  transport?: 'proxy' | 'honeyhive' | Transport;
+  /** HoneyHive project key, for transport "honeyhive" only. */
+  apiKey?: string;
+  /** Required with apiKey in a browser: the key is visible to every user of the page. */
+  dangerouslyAllowBrowserKey?: boolean;
+  /** HoneyHive data plane URL (transport "honeyhive"); default https://api.dp1.us.honeyhive.ai. */
+  serverUrl?: string;
+  /** Use the legacy PUT /events (event_id in the body). */
+  legacy?: boolean;
+  /** Extra headers on proxy requests (not on beacons: put auth in `token`). */
+  headers?: Record<string, string> | (() => Record<string, string>);
+  /** Signed feedback token from your server, sent with every batch. */
+  token?: string | (() => string | undefined);
+  fetch?: FetchLike;
+  /** Session of the backend trace, if already known. */
+  sessionId?: string;
+  limits?: FeedbackLimits;
+  delivery?: DeliveryOptions;
+  /** Where the queue survives reloads: "auto" (IndexedDB → localStorage → memory) by default in browsers. */
+  persistence?: 'auto' | 'indexeddb' | 'localstorage' | 'memory';
+  /** Storage and lock prefix; different clients on one origin need different names. */
+  namespace?: string;
+  /** Diff options for edits. */
+  edits?: EditDiffOptions;
+  /** Capture options for attach() and the programmatic helpers. */
+  capture?: CaptureOptions;
+  onDelivered?: (event: DeliveredEvent) => void;
+  onError?: (event: ClientErrorEvent) => void;
+  /** Log every delivery decision (true → console.debug, or your function). */
+  debug?: boolean | ((message: string, data?: unknown) => void);
+}
+
+/** What enrichSession / enrichSpan return once the update is queued. */
+export interface Receipt {
+  /** Id of the queued update (stable across retries, the idempotency key). */
+  updateId: string;
+  /** Target event (for session feedback: the session id), null while the session is unknown. */
+  eventId: string | null;
+  /** True when folded into a not-yet-sent update to the same target. */
+  merged: boolean;
+  /** Session feedback captured before the session is known waits for setSession(). */
+  waitingForSession: boolean;
+}
+
+export interface PendingUpdate {
+  id: string;
+  event_id: string | null;
+  feedback: Feedback;
+  attempts: number;
+}
+
+export interface DeliveryStats {
+  queued: number;
+  inFlight: number;
+  waitingForSession: number;
+  sent: number;
+  retried: number;
+  dropped: number;
+  deadLettered: number;
+  /** Where the queue is persisted now ("indexeddb", "localstorage", "memory"). */
+  persistence: string;
+}
+
+export interface FlushReport {
+  delivered: number;
+  retrying: number;
+  deadLettered: number;
+  /** Updates still queued after the flush (backing off, waiting for the session). */
+  queued: number;
+}
+
+export interface DeliveredEvent {
+  updateId: string;
+  eventId: string;
+}
+
+export interface ClientErrorEvent {
+  /** e.g. "rejected", "max_attempts", "max_age", "storage_quota", "transport_error", "invalid_feedback". */
+  code: string;
+  message: string;
+  updateId?: string;
+  eventId?: string;
+  status?: number;
+  feedback?: Feedback;
+  error?: unknown;
+}
+
+interface OutcomeJson {
+  ok?: boolean;
+  delivered?: string[];
+  retrying?: string[];
+  deadLettered?: string[];
+}
+
+interface DeadLetterJson {
+  id: string;
+  event_id: string | null;
+  feedback: Feedback;
+  status: number;
+  reason: string;
+  attempts: number;
+}
+
+type Reason = 'tick' | 'explicit' | 'hidden';
+
+const DEFAULT_TIMEOUT_MS = 15000;
+let warnedBrowserKey = false;
+
+function isBrowser(): boolean {
+  return typeof window !== 'undefined' && typeof document !== 'undefined';
+}
+
+function randomId(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  return Math.random().toString(36).slice(2) + Date.now().toString(36);
+}
+
+export class FeedbackClient {
+  readonly #module: CoreModule;
+  readonly #core: RawClientCore;
+  readonly #limits: CompiledLimits;
+  readonly #transport: Transport;
+  readonly #timeoutMs: number;
+  readonly #diffOptions: string;
+  readonly #debug: ((message: string, data?: unknown) => void) | undefined;
+  readonly #delivered = new Set<(e: DeliveredEvent) => void>();
+  readonly #errors = new Set<(e: ClientErrorEvent) => void>();
+  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #requestTargets = new Map<string, Map<string, string>>();
+  readonly #capture: Capture;
+  readonly #listeners: Array<() => void> = [];
+  #store: QueueStore | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
+  #pumpQueued = false;
+  #closed = false;
+  #sessionId: string | undefined;
+  #traceparent: string | undefined;
+  #flushTotals = { delivered: 0, retrying: 0, deadLettered: 0 };
+
+  /** Use init(); the constructor is for the library itself. */
+  constructor(module: CoreModule, options: ClientOptions, transport: Transport, oneUpdatePerRequest: boolean) {
+    this.#module = module;
+    this.#limits = compileLimits(options.limits);
+    this.#transport = transport;
+    this.#timeoutMs = options.delivery?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#diffOptions = JSON.stringify(options.edits ?? {});
+    this.#debug =
+      typeof options.debug === 'function'
+        ? options.debug
+        : options.debug
+          ? (m, d) => console.debug(`[trace-feedback] ${m}`, d ?? '')
+          : undefined;
+    const { timeoutMs: _t, ...engine } = options.delivery ?? {};
+    const coreOptions = {
+      ...(options.limits ? { limits: options.limits } : {}),
+      delivery: { clientId: randomId(), ...engine, ...(oneUpdatePerRequest ? { oneUpdatePerRequest: true } : {}) },
+    };
+    this.#core = new module.ClientCore_raw(JSON.stringify(coreOptions));
+    const problems = JSON.parse(this.#core.problems()) as FeedbackIssue[];
+    if (problems.length) {
+      this.#core.delete();
+      throw new TraceFeedbackError('invalid_options', problems.map((p) => p.message).join('; '));
+    }
+    if (options.onDelivered) this.#delivered.add(options.onDelivered);
+    if (options.onError) this.#errors.add(options.onError);
+    this.#capture = new Capture(
+      {
+        enrich: (eventId, feedback) => this.#enqueue(eventId ?? '', feedback as Feedback, eventId === undefined ? 'sessionId' : 'eventId'),
+        diff: (original, edited) => this.diff(original, edited),
+        report: (error, context) => this.#reportError(error, context),
+      },
+      { namespace: options.namespace, ...(options.capture ?? {}) },
+    );
+  }
+
+  /** Opens persistence, adopts queues left by closed tabs or earlier loads, and starts the loop. */
+  async start(options: ClientOptions): Promise<void> {
+    const kind = options.persistence ?? (isBrowser() ? 'auto' : 'memory');
+    this.#store = await openQueueStore({
+      kind,
+      namespace: options.namespace ?? 'trace-feedback',
+      onWarning: (w: StorageWarning) =>
+        this.#emitError({ code: w.code, message: w.message }),
+    });
+    const now = Date.now();
+    const orphans = await this.#store.adoptable();
+    for (const o of orphans) {
+      const r = JSON.parse(this.#core.absorb(o.snapshot, now)) as { ok: boolean; added?: number; message?: string };
+      this.#log('adopted queue', { key: o.key, ...r });
+      if (!r.ok) this.#emitError({ code: 'storage_error', message: `could not read a persisted queue: ${r.message ?? ''}` });
+    }
+    await this.#store.save(this.#core.snapshot());
+    for (const o of orphans) await this.#store.release(o.key);
+    if (options.sessionId !== undefined) this.setSession(options.sessionId);
+    this.#listen();
+    this.#pumpSoon();
+  }
+
+  // ---- capture -----------------------------------------------------------
+
+  /** Feedback on the whole trace (session), like enrich_session(feedback=...). */
+  enrichSession(args: { feedback: Feedback; sessionId?: string }): Receipt {
+    if (args === null || typeof args !== 'object') {
+      throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSession expects { feedback, sessionId? }')]);
+    }
+    if (args.sessionId !== undefined) {
+      const bad = checkId('sessionId', args.sessionId);
+      if (bad) throw new FeedbackValidationError(this.#collect(args.feedback, [bad]));
+      return this.#enqueue(args.sessionId, args.feedback, 'sessionId');
+    }
+    return this.#enqueue('', args.feedback, 'sessionId');
+  }
+
+  /** Feedback on one span (event), like enrich_span(feedback=...). */
+  enrichSpan(args: { eventId: string; feedback: Feedback }): Receipt {
+    if (args === null || typeof args !== 'object') {
+      throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSpan expects { eventId, feedback }')]);
+    }
+    const bad = checkId('eventId', args.eventId);
+    if (bad) throw new FeedbackValidationError(this.#collect(args.feedback, [bad]));
+    return this.#enqueue(args.eventId, args.feedback, 'eventId');
+  }
+
+  /** The issues of `feedback` added to `first`, so one throw lists everything. */
+  #collect(feedback: unknown, first: FeedbackIssue[]): FeedbackIssue[] {
+    const plain = toPlainJson(feedback, this.#limits.walk);
+    if (!plain.complete) return first.concat(plain.issues);
+    const core = JSON.parse(this.#module.validate_raw(plain.text, this.#limits.json)) as { errors: FeedbackIssue[] };
+    return first.concat(plain.issues, core.errors);
+  }
+
+  #enqueue(eventId: string, feedback: unknown, idPath: string): Receipt {
+    if (this.#closed) throw new TraceFeedbackError('closed', 'this FeedbackClient was closed');
+    if (eventId !== '' && !isUuid(eventId)) {
+      throw new FeedbackValidationError(this.#collect(feedback, [checkId(idPath, eventId) as FeedbackIssue]));
+    }
+    const plain = toPlainJson(feedback, this.#limits.walk);
+    if (plain.issues.length) {
+      // Report the core's findings too, on the parts the walk could check.
+      throw new FeedbackValidationError(plain.complete ? this.#collect(feedback, []) : plain.issues);
+    }
+    const r = JSON.parse(this.#core.capture(eventId, plain.text, Date.now())) as Receipt & {
+      ok: boolean;
+      errors?: FeedbackIssue[];
+    };
+    if (!r.ok) throw new FeedbackValidationError(r.errors ?? []);
+    this.#log('queued', r);
+    this.#pumpSoon();
+    return { updateId: r.updateId, eventId: r.eventId, merged: r.merged, waitingForSession: r.waitingForSession };
+  }
+
+  attach(root?: ParentNode): void {
+    this.#capture.attach(root);
+  }
+  detach(): void {
+    this.#capture.detach();
+  }
+  /** Thumbs up (true) or down (false); the same thumb twice undoes it (see README). */
+  rate(target: Target, up: boolean): unknown {
+    return this.#capture.rate(target, up);
+  }
+  score(target: Target, value: number): unknown {
+    return this.#capture.score(target, value);
+  }
+  comment(target: Target, text: string): unknown {
+    return this.#capture.comment(target, text);
+  }
+  action(target: Target, name: string): unknown {
+    return this.#capture.action(target, name);
+  }
+  edit(target: Target, original: string, edited: string): unknown {
+    return this.#capture.edit(target, original, edited);
+  }
+
+  /** Diff of an answer and its edited version, computed in the C++ core. */
+  diff(original: string, edited: string): { edits: Array<Record<string, unknown>>; edit_stats: Record<string, number | boolean> } {
+    const r = JSON.parse(this.#module.diff_raw(String(original), String(edited), this.#diffOptions));
+    if (r.error) throw new TraceFeedbackError(r.error.code, r.error.message);
+    return r;
+  }
+
+  // ---- session linking ---------------------------------------------------
+
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  /** The last W3C traceparent seen by linkFromResponse. */
+  get traceparent(): string | undefined {
+    return this.#traceparent;
+  }
+
+  /** Sets the session of the backend trace; session feedback waiting for it is sent. */
+  setSession(sessionId: string): void {
+    const bad = checkId('sessionId', sessionId);
+    if (bad) throw new FeedbackValidationError([bad]);
+    if (sessionId === this.#sessionId) return;
+    const r = JSON.parse(this.#core.setSession(sessionId, Date.now())) as { ok: boolean; message?: string };
+    if (!r.ok) throw new TraceFeedbackError('invalid_session', r.message ?? 'session refused');
+    this.#sessionId = sessionId;
+    this.#log('session', r);
+    this.#pumpSoon();
+  }
+
+  /**
+   * Reads the session from a response's W3C `baggage` header (keys
+   * session_id, honeyhive_session_id, honeyhive.session_id) and keeps its
+   * `traceparent`. Returns the session id, or undefined if none was found.
+   * Cross-origin responses must expose the headers
+   * (Access-Control-Expose-Headers: baggage, traceparent).
+   */
+  linkFromResponse(source: HeaderSource): string | undefined {
+    const traceparent = readHeader(source, 'traceparent');
+    if (traceparent) this.#traceparent = traceparent;
+    const id = sessionFromBaggage(readHeader(source, 'baggage'));
+    if (id === undefined) return undefined;
+    this.setSession(id);
+    return id;
+  }
+
+  /** Reads <meta name="honeyhive-session-id" content="..."> from the page. */
+  linkFromMeta(doc: Document | undefined = isBrowser() ? document : undefined): string | undefined {
+    const content = doc?.querySelector('meta[name="honeyhive-session-id"]')?.getAttribute('content')?.trim();
+    if (!content) return undefined;
+    this.setSession(content);
+    return content;
+  }
+
+  // ---- seeing what happens -----------------------------------------------
+
+  pending(): PendingUpdate[] {
+    return JSON.parse(this.#core.pending()) as PendingUpdate[];
+  }
+
+  stats(): DeliveryStats {
+    const s = JSON.parse(this.#core.stats()) as Omit<DeliveryStats, 'persistence'>;
+    return {
+      queued: s.queued,
+      inFlight: s.inFlight,
+      waitingForSession: s.waitingForSession,
+      sent: s.sent,
+      retried: s.retried,
+      dropped: s.dropped,
+      deadLettered: s.deadLettered,
+      persistence: this.#store?.kind ?? 'none',
+    };
+  }
+
+  onDelivered(callback: (event: DeliveredEvent) => void): () => void {
+    this.#delivered.add(callback);
+    return () => this.#delivered.delete(callback);
+  }
+
+  onError(callback: (event: ClientErrorEvent) => void): () => void {
+    this.#errors.add(callback);
+    return () => this.#errors.delete(callback);
+  }
+
+  /**
+   * Sends everything sendable now and waits for the answers (and for what
+   * they unblock: later updates to the same target). Updates backing off
+   * after a failure stay queued and are counted in `queued`.
+   */
+  async flush(): Promise<FlushReport> {
+    const before = { ...this.#flushTotals };
+    for (let round = 0; round < 1000 && !this.#closed; round++) {
+      this.#pump('explicit');
+      if (this.#inFlight.size === 0) break;
+      await Promise.all([...this.#inFlight.values()]);
+    }
+    return {
+      delivered: this.#flushTotals.delivered - before.delivered,
+      retrying: this.#flushTotals.retrying - before.retrying,
+      deadLettered: this.#flushTotals.deadLettered - before.deadLettered,
+      queued: this.#closed ? 0 : this.stats().queued,
+    };
+  }
+
+  /** Flushes (best effort), persists, stops timers and listeners, frees the core. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.flush();
+    } catch (e) {
+      this.#reportError(e, 'close');
+    }
+    this.#closed = true;
+    this.#capture.detach();
+    for (const off of this.#listeners.splice(0)) off();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    try {
+      await this.#store?.save(this.#core.snapshot());
+      await this.#store?.close();
+    } catch (e) {
+      this.#reportError(e, 'close');
+    }
+    this.#core.delete();
+  }
+
+  // ---- the delivery loop -------------------------------------------------
+
+  #pumpSoon(): void {
+    if (this.#pumpQueued || this.#closed) return;
+    this.#pumpQueued = true;
+    // One pump per burst of captures: 1,000 enrichSpan calls in a loop cost
+    // one takeReady and one snapshot write, not 1,000.
+    setTimeout(() => {
+      this.#pumpQueued = false;
+      this.#pump('tick');
+    }, 0);
+  }
+
+  #pump(reason: Reason): void {
+    if (this.#closed) return;
+    try {
+      const offline = reason !== 'hidden' && isBrowser() && navigator.onLine === false;
+      if (!offline) {
+        const requests = JSON.parse(this.#core.takeReady(Date.now(), reason)) as WireRequest[] | { ok: false; message: string };
+        if (!Array.isArray(requests)) throw new TraceFeedbackError('internal', requests.message);
+        for (const request of requests) this.#send(request, reason === 'hidden');
+      } else {
+        this.#log('offline: holding the queue');
+      }
+      this.#schedule(offline);
+      this.#store?.saveSoon(() => this.#core.snapshot());
+    } catch (e) {
+      this.#reportError(e, 'pump');
+    }
+  }
+
+  #schedule(offline: boolean): void {
+    if (offline) return; // the `online` event resumes
+    const now = Date.now();
+    const wake = this.#core.nextWake(now);
+    if (wake < 0) return;
+    if (this.#timer !== undefined && this.#timerAt <= wake) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = wake;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#pump('tick');
+    }, Math.max(0, wake - now));
+  }
+
+  #send(request: WireRequest, hidden: boolean): void {
+    const targets = new Map(request.updates.map((u) => [u.id, u.event_id]));
+    this.#requestTargets.set(request.id, targets);
+    this.#log(hidden ? 'sending (page hidden)' : 'sending', { request: request.id, updates: request.updates.length, bytes: request.bytes });
+    const done = (async () => {
+      let results: WireResult[] | null;
+      try {
+        results = await this.#transport(request, { hidden, timeoutMs: this.#timeoutMs });
+      } catch (e) {
+        this.#reportError(e, 'transport');
+        results = request.updates.map((u) => ({ id: u.id, status: 0 }));
+      }
+      if (this.#closed) return;
+      const now = Date.now();
+      // A beacon's outcome is unknowable: treat it as a network error, so
+      // the updates are resent later if the page lives (the proxy answers
+      // the repeat from its idempotency record) or after the next load.
+      const raw =
+        results === null
+          ? this.#core.onRequestFailed(request.id, 0, '', now)
+          : this.#core.onResult(request.id, JSON.stringify(results), now);
+      this.#settled(request.id, JSON.parse(raw) as OutcomeJson, results);
+    })()
+      .catch((e) => this.#reportError(e, 'delivery'))
+      .finally(() => {
+        this.#inFlight.delete(request.id);
+        this.#requestTargets.delete(request.id);
+        if (!this.#closed && !hidden) this.#pump('tick');
+      });
+    this.#inFlight.set(request.id, done);
+  }
+
+  #settled(requestId: string, outcome: OutcomeJson, results: WireResult[] | null): void {
+    const targets = this.#requestTargets.get(requestId) ?? new Map<string, string>();
+    this.#log('result', { request: requestId, ...outcome, results });
+    for (const id of outcome.delivered ?? []) {
+      this.#flushTotals.delivered++;
+      const event = { updateId: id, eventId: targets.get(id) ?? '' };
+      for (const cb of this.#delivered) this.#safely(() => cb(event));
+    }
+    this.#flushTotals.retrying += outcome.retrying?.length ?? 0;
+    if (outcome.deadLettered?.length) {
+      this.#flushTotals.deadLettered += outcome.deadLettered.length;
+      this.#drainDeadLetters();
+    }
+  }
+
+  #drainDeadLetters(): void {
+    const letters = JSON.parse(this.#core.takeDeadLetters()) as DeadLetterJson[];
+    if (!Array.isArray(letters)) return;
+    for (const d of letters) {
+      this.#emitError({
+        code: d.reason,
+        message: `update ${d.id} to ${d.event_id ?? 'the session'} was given up (${d.reason}, last status ${d.status}, ${d.attempts} attempts)`,
+        updateId: d.id,
+        ...(d.event_id ? { eventId: d.event_id } : {}),
+        status: d.status,
+        feedback: d.feedback,
+      });
+    }
+  }
+
+  #listen(): void {
+    if (!isBrowser()) return;
+    const on = (target: EventTarget, type: string, fn: () => void) => {
+      const handler = () => this.#safely(fn);
+      target.addEventListener(type, handler);
+      this.#listeners.push(() => target.removeEventListener(type, handler));
+    };
+    const hide = () => {
+      this.#pump('hidden');
+      this.#store?.saveNow(this.#core.snapshot());
+    };
+    on(document, 'visibilitychange', () => {
+      if (document.visibilityState === 'hidden') hide();
+    });
+    on(window, 'pagehide', hide);
+    on(window, 'online', () => this.#pump('explicit'));
+  }
+
+  // ---- errors and logging ------------------------------------------------
+
+  #reportError(error: unknown, context: string): void {
+    if (error instanceof FeedbackValidationError) {
+      this.#emitError({ code: 'invalid_feedback', message: error.message, error });
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.#emitError({ code: `${context}_error`, message: `${context}: ${message}`, error });
+  }
+
+  #emitError(event: ClientErrorEvent): void {
+    this.#log('error', event);
+    if (this.#errors.size === 0) {
+      // Nobody listens: say it once on the console rather than lose it.
+      console.warn(`[trace-feedback] ${event.message}`);
+      return;
+    }
+    for (const cb of this.#errors) this.#safely(() => cb(event));
+  }
+
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      // An app callback threw: never let it break the loop or the page.
+      if (this.#debug) this.#debug('callback threw', e);
+    }
+  }
+
+  #log(message: string, data?: unknown): void {
+    if (this.#debug) this.#debug(message, data);
+  }
+}
+
+function issue(path: string, code: string, what: string): FeedbackIssue {
+  return { path, code, message: `${path}: ${what} (${code})` };
+}
+
+/** Picks the transport from the options; refuses a browser key without consent. */
+export function transportFor(options: ClientOptions): { transport: Transport; oneUpdatePerRequest: boolean } {
+  const t = options.transport ?? 'proxy';
+  if (typeof t === 'function') return { transport: t, oneUpdatePerRequest: false };
+  if (t === 'honeyhive') {
+    if (!options.apiKey) throw new TraceFeedbackError('invalid_options', 'transport "honeyhive" needs apiKey');
+    if (isBrowser()) {
+      if (options.dangerouslyAllowBrowserKey !== true) {
+        throw new TraceFeedbackError(
+          'browser_key_refused',
+          'transport "honeyhive" puts your HoneyHive API key in the page, readable by every user. ' +
+            'Use the proxy transport (trace-feedback/server), or pass dangerouslyAllowBrowserKey: true if you accept that.',
+        );
+      }
+      if (!warnedBrowserKey) {
+        warnedBrowserKey = true;
+        console.warn('[trace-feedback] the HoneyHive API key is in the page (dangerouslyAllowBrowserKey); prefer the proxy transport');
+      }
+    }
+    return {
+      transport: honeyhiveTransport({
+        apiKey: options.apiKey,
+        serverUrl: options.serverUrl ?? DEFAULT_SERVER_URL,
+        legacy: options.legacy,
+        fetch: options.fetch,
+      }),
+      oneUpdatePerRequest: true,
+    };
+  }
+  if (t !== 'proxy') throw new TraceFeedbackError('invalid_options', `unknown transport "${String(t)}"`);
+  return {
+    transport: proxyTransport({
+      endpoint: options.endpoint ?? '/feedback',
+      headers: options.headers,
+      token: options.token,
+      fetch: options.fetch,
+    }),
+    oneUpdatePerRequest: false,
+  };
+}

@@ -1,0 +1,109 @@
+// Loads trace_feedback_core.wasm once per page (or Node process) and caches
+// the promise. Browsers fetch the .wasm next to this file (bundlers follow
+// `new URL(..., import.meta.url)`), or from `wasmUrl`; Node reads it from
+// disk, because Emscripten 3.1.6's own Node loader breaks in ES modules.
+import createCore from '../trace_feedback_core.mjs';
+import type { CoreModule, CoreModuleOptions } from './module.js';
+import { TraceFeedbackError } from '../errors.js';
+
+export interface LoadOptions {
+  /** Where to fetch the .wasm from (default: next to this module). */
+  wasmUrl?: string | URL;
+  /** The .wasm bytes, when the app already has them (skips any fetch). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+const WASM_FILE = 'trace_feedback_core.wasm';
+let loading: Promise<CoreModule> | undefined;
+let loaded: CoreModule | undefined;
+
+interface NodeFs {
+  readFileSync(path: URL): Uint8Array;
+}
+
+function nodeFs(): NodeFs | undefined {
+  // process.getBuiltinModule (Node >= 20.16) gives fs synchronously without
+  // a static import that browser bundlers would trip over.
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } })
+    .process;
+  if (!proc?.versions?.node || typeof (globalThis as { window?: unknown }).window !== 'undefined') return undefined;
+  return proc.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+}
+
+function defaultWasmUrl(): URL {
+  return new URL('../' + WASM_FILE, import.meta.url);
+}
+
+function factoryOptions(options: LoadOptions): CoreModuleOptions {
+  const out: CoreModuleOptions = {
+    // The core prints nothing in normal use; keep stray output off the console.
+    print: () => {},
+    printErr: () => {},
+  };
+  if (options.wasmBinary) {
+    out.wasmBinary = options.wasmBinary;
+  } else if (options.wasmUrl) {
+    const url = String(options.wasmUrl);
+    out.locateFile = (path) => (path.endsWith('.wasm') ? url : path);
+  } else {
+    const fs = nodeFs();
+    if (fs) out.wasmBinary = fs.readFileSync(defaultWasmUrl());
+  }
+  return out;
+}
+
+/** Loads the core once; later calls get the same promise. */
+export function loadCore(options: LoadOptions = {}): Promise<CoreModule> {
+  if (!loading) {
+    let opts: CoreModuleOptions;
+    try {
+      opts = factoryOptions(options);
+    } catch (e) {
+      return Promise.reject(new TraceFeedbackError('wasm_load_failed', `could not read ${WASM_FILE}: ${String(e)}`));
+    }
+    loading = createCore(opts).then(
+      (m) => (loaded = m),
+      (e: unknown) => {
+        loading = undefined; // a later call may retry, e.g. with wasmUrl
+        throw new TraceFeedbackError(
+          'wasm_load_failed',
+          `could not load ${WASM_FILE} (${String(e)}); pass init({ wasmUrl }) or init({ wasmBinary })`,
+        );
+      },
+    );
+  }
+  return loading;
+}
+
+/**
+ * The core, if loaded. In Node it is instantiated synchronously on first
+ * use, so validateFeedback works without awaiting init(); in browsers
+ * `await init()` (or loadCore()) must come first.
+ */
+export function coreSync(): CoreModule {
+  if (loaded) return loaded;
+  const fs = nodeFs();
+  if (fs && !loading) {
+    const bytes = fs.readFileSync(defaultWasmUrl());
+    const module = new WebAssembly.Module(bytes as BufferSource);
+    const target: CoreModuleOptions & Partial<CoreModule> = {
+      print: () => {},
+      printErr: () => {},
+      instantiateWasm: (imports, receive) => {
+        const instance = new WebAssembly.Instance(module, imports);
+        receive(instance, module);
+        return instance.exports;
+      },
+    };
+    // The factory fills `target` synchronously when instantiation is.
+    loading = createCore(target).then((m) => (loaded = m));
+    if (typeof target.validate_raw === 'function') {
+      loaded = target as CoreModule;
+      return loaded;
+    }
+  }
+  throw new TraceFeedbackError(
+    'not_initialized',
+    'trace-feedback is not loaded yet: `await init()` (or `await loadCore()`) before validating',
+  );
+}

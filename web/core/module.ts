@@ -1,0 +1,47 @@
+// The raw Embind surface of trace_feedback_core.wasm. Every function takes
+// and returns JSON text (the `_raw` suffix marks wire-level names); the
+// typed, friendly API lives in client.ts and validate.ts.
+
+/** Options the Emscripten factory accepts (INCOMING_MODULE_JS_API in CMakeLists.txt). */
+export interface CoreModuleOptions {
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  locateFile?: (path: string, prefix: string) => string;
+  instantiateWasm?: (
+    imports: WebAssembly.Imports,
+    receive: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void,
+  ) => WebAssembly.Exports | Record<string, never>;
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
+}
+
+/** A bound C++ object; must be delete()d exactly once (client.ts owns it). */
+export interface CoreHandle {
+  delete(): void;
+}
+
+/** tf::ClientCore: feedback limits + the delivery engine (JSON text in and out). */
+export interface RawClientCore extends CoreHandle {
+  problems(): string;
+  capture(eventId: string, feedbackJson: string, now: number): string;
+  setSession(sessionId: string, now: number): string;
+  takeReady(now: number, reason: 'tick' | 'explicit' | 'hidden'): string;
+  onResult(requestId: string, resultsJson: string, now: number): string;
+  onRequestFailed(requestId: string, status: number, retryAfter: string, now: number): string;
+  abandonInFlight(now: number): string;
+  nextWake(now: number): number;
+  stats(): string;
+  pending(): string;
+  takeDeadLetters(): string;
+  snapshot(): string;
+  restore(snapshotJson: string, now: number): string;
+  absorb(snapshotJson: string, now: number): string;
+}
+
+export interface CoreModule {
+  validate_raw(feedbackJson: string, limitsJson: string): string;
+  merge_raw(intoJson: string, patchJson: string): string;
+  diff_raw(original: string, edited: string, optionsJson: string): string;
+  ClientCore_raw: new (optionsJson: string) => RawClientCore;
+}
+
+export type CoreFactory = (options?: CoreModuleOptions) => Promise<CoreModule>;

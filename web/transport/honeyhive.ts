@@ -1,0 +1,55 @@
+// Direct transport to HoneyHive's data plane. It needs the project API key
+// in the page, so it is an explicit opt-in (dangerouslyAllowBrowserKey in
+// browsers) and warns once. One request per target per flush (the engine is
+// configured with oneUpdatePerRequest), bounded by maxInFlightRequests.
+//   PUT {serverUrl}/v1/events/{event_id}  {"feedback": {...}}
+//   legacy: PUT {serverUrl}/events        {"event_id", "feedback"}
+// Hidden page: fetch(..., { keepalive: true }) within the 64 KiB budget.
+import { isUuid } from '../ids.js';
+import { allFailed, fetchWithTimeout, type FetchLike, type Transport } from './types.js';
+
+export const DEFAULT_SERVER_URL = 'https://api.dp1.us.honeyhive.ai';
+
+export interface HoneyHiveTransportOptions {
+  apiKey: string;
+  serverUrl?: string;
+  legacy?: boolean;
+  fetch?: FetchLike;
+}
+
+export function honeyhiveTransport(options: HoneyHiveTransportOptions): Transport {
+  const base = (options.serverUrl ?? DEFAULT_SERVER_URL).replace(/\/+$/, '');
+  return async (request, { hidden, timeoutMs }) => {
+    const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+    if (!fetchFn) return allFailed(request, 0, undefined, 'no fetch available');
+    const results = [];
+    // Normally one update; sequential if a custom engine config sends more.
+    for (const u of request.updates) {
+      // Ids go into a URL: re-checked here, whatever the queue held.
+      if (!isUuid(u.event_id)) {
+        results.push({ id: u.id, status: 400, error: 'event_id is not a UUID' });
+        continue;
+      }
+      const url = options.legacy ? `${base}/events` : `${base}/v1/events/${encodeURIComponent(u.event_id)}`;
+      const body = options.legacy ? { event_id: u.event_id, feedback: u.feedback } : { feedback: u.feedback };
+      const res = await fetchWithTimeout(
+        fetchFn,
+        url,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
+          body: JSON.stringify(body),
+          keepalive: hidden,
+        },
+        timeoutMs,
+      );
+      if (!res) {
+        results.push({ id: u.id, status: 0, error: 'network error or timeout' });
+        continue;
+      }
+      const retryAfter = res.headers.get('retry-after') ?? undefined;
+      results.push({ id: u.id, status: res.status, ...(retryAfter ? { retryAfter } : {}) });
+    }
+    return results;
+  };
+}

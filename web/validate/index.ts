@@ -1,0 +1,75 @@
+// validateFeedback: the JavaScript walk (plain.ts) for what JSON cannot
+// carry, then the C++ core for every HoneyHive rule and cap.
+import type { FeedbackIssue } from '../errors.js';
+import { coreSync } from '../core/loader.js';
+import { toPlainJson, type WalkLimits } from './plain.js';
+
+/** Caps and ranges; every field is optional (defaults in the README). */
+export interface FeedbackLimits {
+  /** Nested objects below the top-level object (HoneyHive: at most 5). */
+  maxObjectDepth?: number;
+  /** Nested arrays on any path (HoneyHive: at most 2). */
+  maxArrayDepth?: number;
+  /** Bytes (UTF-8) per key; default 128. */
+  maxKeyBytes?: number;
+  /** Bytes (UTF-8) per string value; default 16384. */
+  maxStringBytes?: number;
+  /** Bytes of the serialized feedback object; default 61440 (fits a keepalive request). */
+  maxTotalBytes?: number;
+  /** Range of the well-known `score` field, e.g. 1..5 stars. */
+  scoreMin?: number;
+  scoreMax?: number;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  errors: FeedbackIssue[];
+}
+
+/** What the client keeps per configuration: both halves' limits. */
+export interface CompiledLimits {
+  walk: WalkLimits;
+  json: string;
+}
+
+export function compileLimits(limits: FeedbackLimits | undefined): CompiledLimits {
+  const l = limits ?? {};
+  const depth = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? Math.min(v, dflt) : dflt);
+  const total = typeof l.maxTotalBytes === 'number' && l.maxTotalBytes > 0 ? l.maxTotalBytes : 61440;
+  return {
+    walk: {
+      maxObjectDepth: depth(l.maxObjectDepth, 5),
+      maxArrayDepth: depth(l.maxArrayDepth, 2),
+      // Each JSON value takes at least one byte plus a separator.
+      maxNodes: Math.max(16, Math.ceil(total / 2)),
+    },
+    // The core reports bad options itself (code "invalid_options").
+    json: limits === undefined ? 'null' : JSON.stringify(limits),
+  };
+}
+
+const DEFAULT_LIMITS = compileLimits(undefined);
+
+/** Result of a full check, with the text the core accepted. */
+export interface Checked extends ValidationResult {
+  text: string;
+}
+
+/** Both halves of validation; `text` is the JSON that was checked. */
+export function checkFeedback(value: unknown, limits: CompiledLimits = DEFAULT_LIMITS): Checked {
+  const plain = toPlainJson(value, limits.walk);
+  if (!plain.complete) return { ok: false, errors: plain.issues, text: '' };
+  const core = JSON.parse(coreSync().validate_raw(plain.text, limits.json)) as ValidationResult;
+  const errors = plain.issues.length ? plain.issues.concat(core.errors) : core.errors;
+  return { ok: errors.length === 0, errors, text: plain.text };
+}
+
+/**
+ * Checks a feedback object against HoneyHive's rules and the library's caps.
+ * Never throws for bad feedback: every violation comes back in `errors`,
+ * each with its drill-down path and a stable code.
+ */
+export function validateFeedback(value: unknown, limits?: FeedbackLimits): ValidationResult {
+  const { ok, errors } = checkFeedback(value, limits ? compileLimits(limits) : DEFAULT_LIMITS);
+  return { ok, errors };
+}

@@ -1,0 +1,245 @@
+// The JavaScript half of validation: what the C++ core cannot see because
+// JSON cannot carry it, or because JSON.stringify would silently change it
+// (undefined, functions, symbols, BigInt, NaN/Infinity, Dates and other class
+// instances, cycles, sparse arrays, getters and Proxy traps that throw, lone
+// surrogates). The walk reads every property exactly once into a fresh copy,
+// so the text handed to the core is exactly what was checked, and it is
+// iterative with HoneyHive's depth limits applied on the way down, so even
+// 100,000-deep input cannot overflow the JavaScript stack.
+import type { FeedbackIssue } from '../errors.js';
+
+export interface WalkLimits {
+  maxObjectDepth: number;
+  maxArrayDepth: number;
+  /** Stop after this many values: nothing that large fits one update. */
+  maxNodes: number;
+}
+
+export interface PlainJson {
+  /** JSON text of the checked copy; '' when the top level was unusable. */
+  text: string;
+  issues: FeedbackIssue[];
+  /** False when the walk stopped early; the core is then not consulted. */
+  complete: boolean;
+}
+
+type Container = Record<string, unknown> | unknown[];
+
+interface Frame {
+  value: unknown;
+  path: string;
+  parent: Container | null;
+  key: string | number;
+  objectDepth: number;
+  arrayDepth: number;
+}
+
+// Marks the end of a container's children: it leaves the current path.
+interface Exit {
+  exit: object;
+}
+
+const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function wellFormed(s: string): boolean {
+  return hasIsWellFormed ? (s as unknown as { isWellFormed(): boolean }).isWellFormed() : !LONE_SURROGATE.test(s);
+}
+
+function issue(path: string, code: string, what: string): FeedbackIssue {
+  return { path, code, message: `${path}: ${what} (${code})` };
+}
+
+function className(value: object): string {
+  try {
+    const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+    return ctor && typeof ctor.name === 'string' && ctor.name ? ctor.name : 'an object with a custom prototype';
+  } catch {
+    return 'an object with a custom prototype';
+  }
+}
+
+function typeIssue(path: string, value: unknown): FeedbackIssue | undefined {
+  switch (typeof value) {
+    case 'undefined':
+      return issue(path, 'unsupported_type', 'undefined would be dropped by JSON; leave the field out');
+    case 'function':
+      return issue(path, 'unsupported_type', 'a function cannot be sent as feedback');
+    case 'symbol':
+      return issue(path, 'unsupported_type', 'a symbol cannot be sent as feedback');
+    case 'bigint':
+      return issue(path, 'unsupported_type', 'a BigInt cannot be sent as JSON; convert it to a number or string');
+    case 'number':
+      return Number.isFinite(value)
+        ? undefined
+        : issue(path, 'non_finite_number', `${String(value)} is not a finite number; JSON would turn it into null`);
+    case 'string':
+      return wellFormed(value)
+        ? undefined
+        : issue(path, 'lone_surrogate', 'string contains a lone UTF-16 surrogate, which is not valid Unicode');
+    default:
+      return undefined;
+  }
+}
+
+function placeholderFor(path: string): unknown {
+  // Keeps array indices (and so the core's paths) stable when an item is
+  // dropped; an empty object where the core expects one avoids a second,
+  // misleading issue about the same item.
+  return /^feedback\.edits\.\d+$/.test(path) ? {} : 0;
+}
+
+/** Checks `value` and returns the JSON text of a faithful, plain copy. */
+export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
+  const issues: FeedbackIssue[] = [];
+  let root: Record<string, unknown>;
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+      issues.push(issue('feedback', 'not_an_object', `feedback must be an object, not ${what}`));
+      return { text: '', issues, complete: false };
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      issues.push(
+        issue('feedback', 'not_plain_object', `feedback must be a plain object, not ${className(value)}`),
+      );
+      return { text: '', issues, complete: false };
+    }
+  } catch {
+    issues.push(issue('feedback', 'getter_threw', 'reading the feedback object threw'));
+    return { text: '', issues, complete: false };
+  }
+  root = Object.create(null) as Record<string, unknown>;
+
+  const onPath = new Set<object>();
+  const stack: Array<Frame | Exit> = [];
+  let nodes = 0;
+  let complete = true;
+
+  const pushChildren = (source: object, copy: Container, path: string, od: number, ad: number): boolean => {
+    onPath.add(source);
+    stack.push({ exit: source });
+    if (Array.isArray(source)) {
+      const arr = copy as unknown[];
+      for (let i = source.length - 1; i >= 0; i--) {
+        const childPath = `${path}.${i}`;
+        if (!(i in source)) {
+          issues.push(issue(childPath, 'sparse_array', 'arrays must not have holes; JSON would fill them with null'));
+          arr[i] = placeholderFor(childPath);
+          continue;
+        }
+        stack.push({ value: undefined, path: childPath, parent: arr, key: i, objectDepth: od, arrayDepth: ad });
+      }
+    } else {
+      const keys = Object.keys(source);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string;
+        const childPath = `${path}.${key}`;
+        if (!wellFormed(key)) {
+          issues.push(issue(childPath, 'lone_surrogate', 'key contains a lone UTF-16 surrogate'));
+          continue;
+        }
+        stack.push({ value: undefined, path: childPath, parent: copy, key, objectDepth: od, arrayDepth: ad });
+      }
+    }
+    return true;
+  };
+
+  try {
+    pushChildren(value, root, 'feedback', 0, 0);
+  } catch {
+    issues.push(issue('feedback', 'getter_threw', 'listing the keys of the feedback object threw'));
+    return { text: '', issues, complete: false };
+  }
+
+  // Children are read from their parent when popped (not when pushed) so a
+  // throwing getter is reported at its own path.
+  const sources = new Map<Container, object>([[root, value]]);
+  while (stack.length > 0) {
+    const top = stack.pop() as Frame | Exit;
+    if ('exit' in top) {
+      onPath.delete(top.exit);
+      continue;
+    }
+    if (++nodes > limits.maxNodes) {
+      issues.push(issue('feedback', 'too_large', `feedback has more than ${limits.maxNodes} values`));
+      complete = false;
+      break;
+    }
+    const frame = top;
+    const parent = frame.parent as Container;
+    const source = sources.get(parent) as Record<string | number, unknown>;
+    let child: unknown;
+    try {
+      child = source[frame.key];
+    } catch {
+      issues.push(issue(frame.path, 'getter_threw', 'reading this field threw'));
+      if (Array.isArray(parent)) parent[frame.key as number] = placeholderFor(frame.path);
+      continue;
+    }
+    const set = (v: unknown) => {
+      (parent as Record<string | number, unknown>)[frame.key] = v;
+    };
+    const drop = () => {
+      if (Array.isArray(parent)) parent[frame.key as number] = placeholderFor(frame.path);
+    };
+
+    if (typeof child !== 'object' || child === null) {
+      const bad = typeIssue(frame.path, child);
+      if (bad) {
+        issues.push(bad);
+        drop();
+      } else {
+        set(child);
+      }
+      continue;
+    }
+
+    try {
+      if (onPath.has(child)) {
+        issues.push(issue(frame.path, 'circular_reference', 'this value contains itself; JSON cannot represent a cycle'));
+        drop();
+        continue;
+      }
+      const isArray = Array.isArray(child);
+      let od = frame.objectDepth;
+      let ad = frame.arrayDepth;
+      if (isArray) {
+        if (++ad > limits.maxArrayDepth) {
+          issues.push(
+            issue(frame.path, 'max_array_depth', `arrays are nested ${ad} levels deep here; HoneyHive allows at most ${limits.maxArrayDepth}`),
+          );
+          drop();
+          continue;
+        }
+      } else {
+        const proto = Object.getPrototypeOf(child);
+        if (proto !== Object.prototype && proto !== null) {
+          issues.push(
+            issue(frame.path, 'not_plain_object', `${className(child)} is not plain JSON data; convert it first (e.g. a Date to an ISO string)`),
+          );
+          drop();
+          continue;
+        }
+        if (++od > limits.maxObjectDepth) {
+          issues.push(
+            issue(frame.path, 'max_object_depth', `objects are nested ${od} levels deep here; HoneyHive allows at most ${limits.maxObjectDepth}`),
+          );
+          drop();
+          continue;
+        }
+      }
+      const copy: Container = isArray ? new Array((child as unknown[]).length) : (Object.create(null) as Record<string, unknown>);
+      set(copy);
+      sources.set(copy, child);
+      pushChildren(child, copy, frame.path, od, ad);
+    } catch {
+      issues.push(issue(frame.path, 'getter_threw', 'reading this value threw (a Proxy trap or getter)'));
+      drop();
+    }
+  }
+
+  if (!complete) return { text: '', issues, complete };
+  return { text: JSON.stringify(root), issues, complete };
+}
