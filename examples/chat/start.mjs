@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Command line of the demo (what scripts/demo.sh runs):
+//   node examples/chat/start.mjs [--port 8080] [--host 127.0.0.1] [--db .data/demo.sqlite]
+//                                [--collector-url URL] [--latency-ms 350] [--smoke] [--quiet]
+// Starts the local collector (unless --collector-url; its key then comes from
+// HONEYHIVE_API_KEY) and the demo server, prints the URLs to open and runs
+// until Ctrl+C. --smoke (or DEMO_SMOKE=1) instead asks one question, sends a
+// thumbs-up through the real endpoints, prints the collector's row and exits.
+
+import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { startDemo, ROOT } from './server.mjs';
+import { runSmoke } from './smoke.mjs';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    db: { type: 'string' },
+    'collector-url': { type: 'string' },
+    'latency-ms': { type: 'string', default: '350' },
+    smoke: { type: 'boolean', default: process.env.DEMO_SMOKE === '1' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('usage: node examples/chat/start.mjs [--port 8080] [--host 127.0.0.1] [--db .data/demo.sqlite]\n'
+    + '         [--collector-url URL] [--latency-ms 350] [--smoke] [--quiet]');
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`demo: bad --port ${values.port}`);
+  process.exit(2);
+}
+
+if (values.smoke) {
+  // A throwaway database so a smoke run never mixes with the demo's data.
+  const dir = values.db ? undefined : mkdtempSync(join(tmpdir(), 'trace-feedback-smoke-'));
+  let demo;
+  let code = 0;
+  try {
+    demo = await startDemo({
+      port, host: values.host, dbPath: values.db ?? join(/** @type {string} */ (dir), 'demo.sqlite'),
+      collectorUrl: values['collector-url'], latencyMs: 0, quiet: true,
+    });
+    console.log(`smoke: demo at ${demo.url}, collector at ${demo.collector.url}`);
+    const r = await runSmoke(demo);
+    console.log(`smoke: asked "${r.row.inputs?.chat_history?.[0]?.content}" → event ${r.eventId} in session ${r.sessionId}`);
+    console.log(`smoke: POST /feedback → ${JSON.stringify(r.delivery)}`);
+    console.log('smoke: collector row:');
+    const { event_id, session_id, parent_id, event_type, event_name, inputs, outputs, feedback } = r.row;
+    console.log(JSON.stringify({ event_id, session_id, parent_id, event_type, event_name, inputs, outputs, feedback }, null, 2));
+    console.log('smoke: OK');
+  } catch (err) {
+    console.error(`smoke: FAILED: ${err instanceof Error ? err.message : err}`);
+    code = 1;
+  } finally {
+    await demo?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(code);
+}
+
+const demo = await startDemo({
+  port,
+  host: values.host,
+  dbPath: values.db,
+  collectorUrl: values['collector-url'],
+  latencyMs: Number(values['latency-ms']) || 0,
+  quiet: values.quiet,
+});
+
+const where = demo.collector.dbPath ? ` (SQLite: ${relative(ROOT, demo.collector.dbPath)})` : '';
+console.log(`
+  trace-feedback demo is running
+
+  chat        ${demo.url}/
+  dashboard   ${demo.url}/dashboard
+  react       ${demo.url}/react/
+  collector   ${demo.collector.url}${where}
+
+  Press Ctrl+C to stop.
+`);
+
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    console.log('\ndemo: stopping');
+    demo.close().then(() => process.exit(0), () => process.exit(1));
+  });
+}
