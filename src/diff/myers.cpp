@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <memory>
 
 namespace tf::diff {
 
@@ -51,23 +52,28 @@ struct Split {
   bool minimal;  // false when a budget forced a heuristic point
 };
 
+// Edits a search may explore once the budget is spent.
+constexpr std::ptrdiff_t kCheapLimit = 16;
+
 class Searcher {
  public:
   Searcher(const char32_t* a, std::size_t n, const char32_t* b, std::size_t m,
            std::uint64_t budget)
       : a_(a),
         b_(b),
-        // Diagonals run from -m to n, plus one sentinel each side.
-        fbuf_(n + m + 3),
-        bbuf_(n + m + 3),
-        fd_(fbuf_.data() + m + 1),
-        bd_(bbuf_.data() + m + 1),
+        // Diagonals run from -m to n, plus one sentinel each side. Left
+        // uninitialised on purpose: a search only touches the diagonals
+        // near its path, so most pages of a large buffer are never faulted.
+        fbuf_(new std::ptrdiff_t[n + m + 3]),
+        bbuf_(new std::ptrdiff_t[n + m + 3]),
+        fd_(fbuf_.get() + m + 1),
+        bd_(bbuf_.get() + m + 1),
         budget_(budget) {
-    // One middle-snake search may use a quarter of the whole budget (its
+    // One middle-snake search may use about half of the whole budget (its
     // cost grows as c^2), so a single hard region cannot starve the rest
     // while ordinary edits (D in the thousands) stay exact by default.
     std::uint64_t c = 1;
-    while ((c + 1) * (c + 1) <= budget / 4) ++c;
+    while ((c + 1) * (c + 1) <= budget / 2) ++c;
     call_limit_ = static_cast<std::ptrdiff_t>(std::max<std::uint64_t>(c, 64));
   }
 
@@ -83,7 +89,7 @@ class Searcher {
 
   const char32_t* a_;
   const char32_t* b_;
-  std::vector<std::ptrdiff_t> fbuf_, bbuf_;
+  std::unique_ptr<std::ptrdiff_t[]> fbuf_, bbuf_;
   std::ptrdiff_t* fd_;  // forward: furthest x reached on each diagonal
   std::ptrdiff_t* bd_;  // backward: smallest x reached on each diagonal
   std::uint64_t budget_;
@@ -137,8 +143,13 @@ Split Searcher::split(const Range& r) {
         return {x, y, true};
       }
     }
+    // Once the budget is spent, every search stops after kCheapLimit
+    // edits: the rest of the diff then costs O((N+M) * kCheapLimit) and
+    // still finds the local edits of a long, lightly edited answer.
+    const bool was_cheap = out_of_budget();
     spent_ += work;
-    if (c >= call_limit_ || out_of_budget()) {
+    const bool stop = was_cheap ? c >= kCheapLimit : c >= call_limit_ || out_of_budget();
+    if (stop) {
       return heuristic(r, fmin, fmax, bmin, bmax);
     }
   }
@@ -192,9 +203,7 @@ EditMarks myers_marks(const char32_t* a, std::size_t n, const char32_t* b,
     const std::ptrdiff_t tail =
         run_backward(a + r.x1, b + r.y1, std::min(r.x1 - r.x0, r.y1 - r.y0));
     r.x1 -= tail, r.y1 -= tail;
-    if (r.x0 == r.x1 || r.y0 == r.y1 || searcher.out_of_budget()) {
-      // One side empty: the only script. Otherwise the budget is gone.
-      if (r.x0 != r.x1 && r.y0 != r.y1) out.exact = false;
+    if (r.x0 == r.x1 || r.y0 == r.y1) {  // one side empty: the only script
       mark_all(out.deleted, r.x0, r.x1);
       mark_all(out.inserted, r.y0, r.y1);
       continue;

@@ -23,10 +23,11 @@ struct EditMarks {
 };
 
 // Marks a shortest insert/delete script turning a[0..n) into b[0..m).
-// `max_cost` bounds the work (diagonal steps plus compared code points,
-// roughly proportional to time). Past it the remaining regions are split
-// at the furthest point reached or replaced whole; 0 skips the search
-// and only trims the common prefix and suffix.
+// `max_cost` bounds the work of the exact search (diagonal steps plus
+// compared code points, roughly proportional to time). Past it, each
+// remaining search stops after a few edits and splits at the furthest
+// point it reached (GNU diff's heuristic): linear-ish time, local edits
+// still found, but no longer minimal. 0 uses that cheap mode throughout.
 EditMarks myers_marks(const char32_t* a, std::size_t n, const char32_t* b,
                       std::size_t m, std::uint64_t max_cost);
 
