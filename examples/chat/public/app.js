@@ -22,7 +22,8 @@ const ready = (async () => {
     const { init } = await import('/dist/index.js');
     client = await init({ endpoint: '/feedback' });
     client.attach(document);
-    client.onError((/** @type {{ code: string, message: string }} */ e) => { lastError = `${e.code}: ${e.message}`; });
+    client.onError((/** @type {{ code: string, message: string }} */ e) => { lastError = `${e.code}: ${e.message}`; renderStatus(); });
+    client.onDelivered(() => renderStatus());
     // Exposed for the browser tests (and for poking at it from the console).
     window.feedbackClient = client;
   } catch (err) {
