@@ -126,6 +126,9 @@ test('every explicit and implicit signal from the chat page lands on the answer\
   await page.locator('.intro').click(); // blur: the edit is diffed and queued
   assert.match(await editable.innerText(), /north of New York\.$/);
 
+  // Outside any answer: feedback on the whole session (enrichSession).
+  await page.locator('#session-feedback [data-feedback="helpful"][data-feedback-value="true"]').click();
+
   const tFlush = Date.now();
   const report = await page.evaluate(() => window.feedbackClient.flush());
   t.diagnostic(`flush: ${Date.now() - tFlush} ms, report ${JSON.stringify(report)}`);
@@ -148,6 +151,9 @@ test('every explicit and implicit signal from the chat page lands on the answer\
   const [regen] = rows('SELECT * FROM events WHERE event_id = ?', regeneratedId);
   assert.equal(regen.metadata.regenerated_from, eventId);
   assert.equal(regen.session_id, sessionId);
+  const [session] = rows('SELECT * FROM events WHERE event_id = ?', sessionId);
+  assert.equal(session.event_type, 'session');
+  assert.deepEqual(session.feedback, { helpful: true }, 'session-level control → session feedback');
 
   // Delivery went through the proxy only, without failures.
   const puts = rows("SELECT status FROM requests WHERE method = 'PUT'");
@@ -175,7 +181,8 @@ test('the dashboard charts the stored feedback and drills into nested paths', as
   assert.ok(await page.locator('section.card[data-path^="feedback.edits.0."]').count() >= 1, 'array elements drill down by index');
   assert.equal(await page.locator('section.card[data-path="feedback.edit_stats.similarity"], section.card[data-path^="feedback.edit_stats."]').count() >= 1, true);
   // Per span: the merged feedback JSON.
-  assert.match(await page.locator('.sessions pre.feedback-json').first().textContent(), /"rating": true/);
+  assert.match(await page.locator('.sessions tr[data-event] pre.feedback-json').first().textContent(), /"rating": true/);
+  assert.match(await page.locator('.sessions details').first().locator('p pre.feedback-json').textContent(), /"helpful": true/);
   await page.screenshot({ path: join(SHOTS, 'demo-dashboard.png'), fullPage: true });
 
   // Drill into feedback.actions: only its leaves remain.
