@@ -261,10 +261,15 @@ export async function startDemo({
     sendText(res, 404, 'not found');
   }
 
-  await new Promise((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolveListen(undefined));
-  });
+  try {
+    await new Promise((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolveListen(undefined));
+    });
+  } catch (err) {
+    await ownCollector?.close();
+    throw err;
+  }
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 

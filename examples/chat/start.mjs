@@ -67,16 +67,26 @@ if (values.smoke) {
   process.exit(code);
 }
 
-const demo = await startDemo({
-  port,
-  host: values.host,
-  dbPath: values.db,
-  collectorUrl: values['collector-url'],
-  latencyMs: Number(values['latency-ms']) || 0,
-  quiet: values.quiet,
-});
+let demo;
+try {
+  demo = await startDemo({
+    port,
+    host: values.host,
+    dbPath: values.db,
+    collectorUrl: values['collector-url'],
+    latencyMs: Number(values['latency-ms']) || 0,
+    quiet: values.quiet,
+  });
+} catch (err) {
+  const e = /** @type {NodeJS.ErrnoException} */ (err);
+  console.error(e.code === 'EADDRINUSE'
+    ? `demo: port ${port} is already in use; pick another one: PORT=${port + 1} bash scripts/demo.sh`
+    : `demo: ${e.message ?? e}`);
+  process.exit(1);
+}
 
-const where = demo.collector.dbPath ? ` (SQLite: ${relative(ROOT, demo.collector.dbPath)})` : '';
+const rel = demo.collector.dbPath && relative(ROOT, demo.collector.dbPath);
+const where = rel ? ` (SQLite: ${rel.startsWith('..') ? demo.collector.dbPath : rel})` : '';
 console.log(`
   trace-feedback demo is running
 

@@ -194,3 +194,30 @@ test('the dashboard charts the stored feedback and drills into nested paths', as
   await page.screenshot({ path: join(SHOTS, 'demo-dashboard-actions.png'), fullPage: true });
   assert.deepEqual(page.pageErrors, []);
 });
+
+test('with more traffic the dashboard measures the spread (percentiles, true %, groups)', async () => {
+  // Twelve more answers with feedback sent the way the page's library sends it.
+  const questions = ['How do I reverse a list in Python?', 'What does HTTP 429 mean?', 'Write a haiku about debugging'];
+  const scores = [5, 3, 4, 2, 5, 5, 1, 4, 3, 5, 4, 5];
+  const updates = [];
+  for (let i = 0; i < scores.length; i++) {
+    const res = await fetch(`${demo.url}/api/chat`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: questions[i % 3] }),
+    });
+    const { event_id } = await res.json();
+    updates.push({ id: `seed-${i}`, event_id, feedback: { rating: scores[i] >= 3, score: scores[i], ...(i % 4 === 0 ? { comment: ['too long', 'perfect', 'wrong language'][i % 3] } : {}) } });
+  }
+  const res = await fetch(`${demo.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ updates }) });
+  assert.ok((await res.json()).results.every((r) => r.status === 200));
+
+  const page = await openPage(context, `${demo.url}/dashboard?path=feedback`);
+  await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 15);
+  const score = page.locator('section.card[data-path="feedback.score"]');
+  // 4 (from the chat test) + the twelve above: 1 2 3 3 4 4 4 4 5 5 5 5 5
+  const measures = Object.fromEntries(await score.locator('td[data-measure]').evaluateAll((tds) => tds.map((td) => [td.dataset.measure, td.textContent])));
+  assert.deepEqual(measures, { count: '13', sum: '50', avg: '3.846', median: '4', min: '1', max: '5', p95: '5', p98: '5', p99: '5' });
+  // 11 of 13 thumbs up: ten scores >= 3 above, plus the chat test's.
+  assert.equal(await page.locator('svg[data-path="feedback.rating"]').getAttribute('data-true-pct'), '84.6');
+  await page.screenshot({ path: join(SHOTS, 'demo-dashboard-traffic.png'), fullPage: true });
+  assert.deepEqual(page.pageErrors, []);
+});

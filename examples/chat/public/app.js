@@ -134,7 +134,9 @@ document.addEventListener('click', (e) => {
   if (!article) return;
   if (target.closest('button.copy')) {
     const text = /** @type {HTMLElement} */ (article.querySelector('.answer-text')).innerText;
-    navigator.clipboard.writeText(text).then(() => note(article, 'Copied ✓'), () => note(article, 'Copy blocked by the browser'));
+    // navigator.clipboard exists only in secure contexts (https, localhost).
+    const write = navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject(new Error('no clipboard'));
+    write.then(() => note(article, 'Copied ✓'), () => note(article, 'Copy blocked by the browser'));
   } else if (target.closest('button.regenerate')) {
     void regenerate(/** @type {HTMLElement} */ (article));
   } else if (target.closest('[data-feedback="rating"], [data-feedback="score"]')) {

@@ -28,7 +28,11 @@ function el(tag, attrs = {}, ...children) {
 async function load() {
   const res = await fetch('/api/dashboard', { cache: 'no-store' });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  data = await res.json();
+  const next = await res.json();
+  // Re-render only on change, so an open selector is not closed by a refresh.
+  const signature = (d) => `${d.sessions.length}/${d.events.length}/${Math.max(0, ...d.events.map((e) => e.updated_at ?? 0))}`;
+  if (data && signature(data) === signature(next)) return;
+  data = next;
   render();
 }
 

@@ -44,7 +44,8 @@ export function App() {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ question }),
     });
-    await feedback.link(res);
+    // Feedback must never break the chat: a library that failed to load only costs the link.
+    await feedback.link(res).catch((err) => setNote(`feedback unavailable: ${err.message}`));
     const { answer: full, event_id: eventId, error } = await res.json();
     if (!res.ok) { setNote(`backend failed: ${error}`); return; }
     const parts = tokens(full);
