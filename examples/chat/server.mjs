@@ -130,9 +130,11 @@ export async function startDemo({
       if (sessions.has(fromCookie)) return { id: fromCookie, created: false };
       // A restarted server still honours a session its collector knows.
       try {
-        await honeyhive('GET', `/v1/events/${fromCookie}`);
-        sessions.add(fromCookie);
-        return { id: fromCookie, created: false };
+        const { event } = await honeyhive('GET', `/v1/events/${fromCookie}`);
+        if (event?.event_type === 'session') {
+          sessions.add(fromCookie);
+          return { id: fromCookie, created: false };
+        }
       } catch { /* unknown: start a new one */ }
     }
     const created = await honeyhive('POST', '/v1/sessions', {

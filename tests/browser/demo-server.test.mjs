@@ -142,3 +142,26 @@ test('start.mjs --smoke asks, rates, prints the row and exits 0', async () => {
   assert.match(stdout, /"rating": true/);
   assert.match(stdout, /"event_type": "model"/);
 });
+
+test('a restarted server keeps a known session cookie and ignores a cookie naming a span', async () => {
+  const file = join(dir, 'restart.sqlite');
+  const ask = async (server, cookie) => {
+    const res = await fetch(`${server.url}/api/chat`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ question: 'What does trace-feedback do?' }),
+    });
+    const json = await res.json();
+    return { json, session: /session_id=([0-9a-f-]{36})/.exec(res.headers.get('baggage'))[1], cookie: res.headers.get('set-cookie').split(';')[0] };
+  };
+  const one = await startDemo({ dbPath: file, quiet: true });
+  const first = await ask(one);
+  await one.close();
+  const two = await startDemo({ dbPath: file, quiet: true });
+  try {
+    assert.equal((await ask(two, first.cookie)).session, first.session, 'the session survives a restart');
+    const forged = await ask(two, `tf_demo_session=${first.json.event_id}`);
+    assert.notEqual(forged.session, first.json.event_id, 'a span id is not a session');
+  } finally {
+    await two.close();
+  }
+});
