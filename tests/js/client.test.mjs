@@ -6,25 +6,27 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { init, loadCore, FeedbackValidationError, TraceFeedbackError } from '../../dist/index.js';
 
-// A transport that must not be called: these tests look at the queue only.
+// These tests look at the queue only: nothing is due for sending, and each
+// client gets its own namespace so it does not adopt an earlier test's
+// (closed client's) queue, which the library rightly keeps.
 const idle = { flushIntervalMs: 3600000, flushAtUpdates: 10000, flushAtBytes: 4000000 };
+const fresh = () => ({ namespace: randomUUID(), transport: unusedTransport(), delivery: idle });
 function unusedTransport() {
-  return async () => {
-    throw new Error('no delivery expected in this test');
-  };
+  // close() flushes: answer 503 so nothing is delivered and nothing is lost.
+  return async (request) => request.updates.map((u) => ({ id: u.id, status: 503 }));
 }
 
 test('init loads the wasm once and returns working clients', async () => {
   const a = loadCore();
   const b = loadCore();
   assert.equal(a, b, 'one cached promise');
-  const client = await init({ transport: unusedTransport(), delivery: idle });
+  const client = await init(fresh());
   assert.deepEqual(client.pending(), []);
   await client.close();
 });
 
 test('enrichSpan queues; repeated updates to one span merge', async (t) => {
-  const client = await init({ transport: unusedTransport(), delivery: idle });
+  const client = await init(fresh());
   t.after(() => client.close());
   const eventId = randomUUID();
   const other = randomUUID();
@@ -45,7 +47,7 @@ test('enrichSpan queues; repeated updates to one span merge', async (t) => {
 });
 
 test('bad feedback throws FeedbackValidationError and leaves the queue untouched', async (t) => {
-  const client = await init({ transport: unusedTransport(), delivery: idle });
+  const client = await init(fresh());
   t.after(() => client.close());
   const eventId = randomUUID();
   client.enrichSpan({ eventId, feedback: { rating: true } });
@@ -74,7 +76,7 @@ test('bad feedback throws FeedbackValidationError and leaves the queue untouched
 });
 
 test('ids must be UUIDs: a clear error naming the argument', async (t) => {
-  const client = await init({ transport: unusedTransport(), delivery: idle });
+  const client = await init(fresh());
   t.after(() => client.close());
   for (const bad of ['', 'abc', '../../admin', 42, undefined, '123e4567-e89b-12d3-a456-42661417400g']) {
     assert.throws(() => client.enrichSpan({ eventId: bad, feedback: { rating: true } }), (e) => {
@@ -93,7 +95,7 @@ test('ids must be UUIDs: a clear error naming the argument', async (t) => {
 });
 
 test('session feedback waits for the session, then targets it', async (t) => {
-  const client = await init({ transport: unusedTransport(), delivery: idle });
+  const client = await init(fresh());
   t.after(() => client.close());
   const r = client.enrichSession({ feedback: { rating: true } });
   assert.equal(r.waitingForSession, true);
@@ -114,7 +116,7 @@ test('session feedback waits for the session, then targets it', async (t) => {
 });
 
 test('linkFromResponse reads the session from W3C baggage and keeps traceparent', async (t) => {
-  const client = await init({ transport: unusedTransport(), delivery: idle });
+  const client = await init(fresh());
   t.after(() => client.close());
   const id = randomUUID();
   const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

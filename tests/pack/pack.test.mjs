@@ -1,0 +1,61 @@
+// npm pack -> install the tarball into an empty project -> use it from Node
+// exactly as a user would (import 'trace-feedback'), including the shipped
+// types and the .wasm found next to the JS.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+test('npm pack ships the wasm, the JS and the types; an empty app can use it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trace-feedback-pack-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
+  const [info] = JSON.parse(out);
+  const files = info.files.map((f) => f.path);
+  for (const must of ['dist/index.js', 'dist/index.d.ts', 'dist/trace_feedback_core.wasm', 'dist/trace_feedback_core.mjs', 'dist/server/index.js', 'package.json']) {
+    assert.ok(files.includes(must), `tarball lacks ${must}`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/') || f.startsWith('node_modules/')), 'no sources or tests shipped');
+  t.diagnostic(`tarball: ${info.filename}, ${info.size} bytes packed, ${info.unpackedSize} unpacked, ${files.length} files`);
+
+  const app = join(dir, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(dir, info.filename)], { cwd: app, stdio: 'pipe' });
+  assert.ok(existsSync(join(app, 'node_modules/trace-feedback/dist/trace_feedback_core.wasm')));
+
+  writeFileSync(join(app, 'use.mjs'), `
+    import { init, validateFeedback, FeedbackValidationError } from 'trace-feedback';
+    const results = {};
+    results.valid = validateFeedback({ rating: 5, step1: { retry: true }, edits: [{ value: 'New York' }] });
+    results.invalid = validateFeedback({ a: NaN });
+    const client = await init({ transport: async (r) => r.updates.map((u) => ({ id: u.id, status: 200 })) });
+    const receipt = client.enrichSpan({ eventId: '123e4567-e89b-12d3-a456-426614174000', feedback: { rating: true } });
+    try { client.enrichSession({ feedback: { ground_truth: 1 } }); } catch (e) { results.thrown = e instanceof FeedbackValidationError && e.errors[0].code; }
+    results.receipt = receipt;
+    results.flush = await client.flush();
+    await client.close();
+    console.log(JSON.stringify(results));
+  `);
+  const printed = JSON.parse(execFileSync('node', ['use.mjs'], { cwd: app, encoding: 'utf8' }));
+  assert.deepEqual(printed.valid, { ok: true, errors: [] });
+  assert.equal(printed.invalid.errors[0].code, 'non_finite_number');
+  assert.equal(printed.thrown, 'wrong_type');
+  assert.equal(printed.receipt.eventId, '123e4567-e89b-12d3-a456-426614174000');
+  assert.equal(printed.flush.delivered, 1);
+
+  // The shipped .d.ts compile a strict usage file inside the app.
+  writeFileSync(join(app, 'use.ts'), `
+    import { validateFeedback, type FeedbackIssue } from 'trace-feedback';
+    const issues: FeedbackIssue[] = validateFeedback({ rating: true }).errors;
+    export const n: number = issues.length;
+  `);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'ES2020', target: 'ES2020', moduleResolution: 'bundler', lib: ['ES2020', 'DOM'], types: [] }, files: ['use.ts'] }));
+  execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: app, stdio: 'pipe' });
+  assert.ok(readFileSync(join(app, 'node_modules/trace-feedback/package.json'), 'utf8').includes('"types"'));
+});
