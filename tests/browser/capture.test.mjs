@@ -113,6 +113,11 @@ test('stars: { score: n } and aria-pressed on the chosen star and those below', 
 test('comment form: submit sends the comment and never navigates; empty is ignored', async (t) => {
   const page = await open(t);
   const url = page.url();
+  // The app learns about the capture (to say thanks, clear the field) from a bubbling event.
+  await page.evaluate(() => {
+    window.captured = [];
+    document.addEventListener('feedback:captured', (e) => window.captured.push([e.target.id, e.detail.feedback, e.detail.receipt]));
+  });
   await page.click('#a1-send'); // empty
   await page.fill('#a1-comment', '  Too long, and the population is wrong.  ');
   await page.focus('#a1-comment');
@@ -123,6 +128,7 @@ test('comment form: submit sends the comment and never navigates; empty is ignor
   assert.equal(page.url(), url, 'the form must not submit');
   assert.equal(await page.evaluate(() => window.ready), true, 'same document, not reloaded');
   assert.equal((await calls(page)).length, 1);
+  assert.deepEqual(await page.evaluate(() => window.captured), [['a1-form', { comment: 'Too long, and the population is wrong.' }, { updateId: 'u1' }]]);
 });
 
 test('comment textarea: sent on blur once per text, and on Ctrl+Enter', async (t) => {

@@ -7,7 +7,7 @@ import { TraceFeedbackError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { ACTION, EVENT, FIELD, VALUE, coerceValue, parseThumb, type FieldValue } from './attributes.js';
 import { makeOperable, reflect } from './aria.js';
-import { answerLength, copiedFrom } from './copy.js';
+import { answerLength, copiedFrom, visibleLength } from './copy.js';
 import { EditTracker } from './editables.js';
 import {
   actionFeedback,
@@ -299,7 +299,7 @@ export class Capture {
       this.#fromDom(c.content, 'capture.copy', () => {
         const r = resolveTarget(c.content);
         if (r.key === this.#lastCopyButton.key && Date.now() - this.#lastCopyButton.at < COPY_ECHO_MS) return undefined;
-        return this.#copied(r, fraction(c.text.length, answerLength(c.content)), c.text);
+        return this.#copied(r, fraction(visibleLength(c.text), answerLength(c.content)), c.text);
       });
     }
   }

@@ -60,7 +60,16 @@ export function copiedFrom(selection: Selection | null, target: Element | null):
   return Array.from(byContent, ([content, text]) => ({ content, text })).filter((c) => c.text.trim() !== '');
 }
 
+/**
+ * Length with whitespace runs counted once and ends trimmed: markup
+ * indentation between paragraphs (which a triple-click selection includes)
+ * must not count as copied characters.
+ */
+export function visibleLength(text: string): number {
+  return text.replace(/\s+/g, ' ').trim().length;
+}
+
 /** Length of the whole answer, in the same units as the copied text. */
 export function answerLength(content: Element): number {
-  return textOf(content).length;
+  return visibleLength(textOf(content));
 }
