@@ -1,0 +1,38 @@
+// Size budget: what a consumer ships for the minimal app (init + one
+// enrichSpan), bundled and minified with esbuild, JS + wasm, gzip -9. The
+// budget is the size measured when it was set plus ~5%, so a regression
+// fails; the 40 KB target is reported as a diagnostic until it is met.
+// Lower BUDGET_BYTES whenever the bundle shrinks (npm run bench measures it).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { measureOurs } from '../../bench/size.mjs';
+
+const TARGET_BYTES = 40 * 1024;
+// Measured 95,168 B gzip (JS 25,982 + wasm 69,186) on 2025-11-26; +5%.
+const BUDGET_BYTES = 100_000;
+
+test('minimal app bundle (JS + wasm, gzip -9) stays within the size budget', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-size-'));
+  try {
+    const size = await measureOurs(join(dir, 'app'));
+    const b = size.breakdown;
+    t.diagnostic(
+      `total ${size.total.gzip} B gzip = our JS ${b.ourJs.gzip} + Emscripten JS ${b.emscriptenJs.gzip} + wasm ${b.wasm.gzip}`,
+    );
+    const gap = size.total.gzip - TARGET_BYTES;
+    t.diagnostic(
+      gap > 0
+        ? `40 KB target (${TARGET_BYTES} B) missed by ${gap} B (${((size.total.gzip / TARGET_BYTES - 1) * 100).toFixed(0)}% over)`
+        : `40 KB target (${TARGET_BYTES} B) met with ${-gap} B to spare`,
+    );
+    assert.ok(
+      size.total.gzip <= BUDGET_BYTES,
+      `bundle is ${size.total.gzip} B gzip, over the ${BUDGET_BYTES} B budget (a size regression)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
