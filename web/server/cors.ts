@@ -48,6 +48,7 @@ export function setCorsHeaders(res: ServerResponse, decision: OriginDecision, op
   if (!decision.allowed || !decision.crossOrigin || decision.origin === undefined) return;
   res.setHeader('Access-Control-Allow-Origin', decision.origin);
   if (options.allowCredentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
 }
 
 /** Answers an OPTIONS preflight for an allowed origin. */

@@ -7,3 +7,6 @@ export { MemoryIdempotencyStore, idempotencyKey } from './idempotency.js';
 export type { IdempotencyStore, MemoryIdempotencyOptions } from './idempotency.js';
 export { checkUpdate, parseBatch, isUuid, isRetryableStatus, MAX_UPDATE_ID_LENGTH } from './batch.js';
 export type { FeedbackUpdate, FeedbackBatch, UpdateResult, BatchResponse } from './batch.js';
+export { mintFeedbackToken, verifyFeedbackToken, tokenPolicy } from './token.js';
+export type { FeedbackTokenClaims, MintOptions, TokenCheck, TokenPolicyOptions } from './token.js';
+export { RateLimiter, type RateLimitOptions } from './ratelimit.js';

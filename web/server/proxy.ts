@@ -10,7 +10,9 @@ import {
 } from './batch.js';
 import { answerPreflight, decideOrigin, setCorsHeaders } from './cors.js';
 import { idempotencyKey, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { RateLimiter, type RateLimitOptions } from './ratelimit.js';
 import { KeyedLock, Semaphore } from './scheduling.js';
+import { tokenPolicy, type TokenPolicyOptions } from './token.js';
 import { forwardUpdate, type UpstreamConfig, type UpstreamErrorKind } from './upstream.js';
 
 export type AuthorizeResult = { ok: true } | { ok: false; status?: number; error?: string };
@@ -50,6 +52,15 @@ export interface ProxyOptions {
   onError?: (error: unknown, context: ProxyErrorContext) => void;
   /** Decides whether this request may post this batch (e.g. checks batch.token). */
   authorize?: (req: IncomingMessage, batch: FeedbackBatch) => AuthorizeResult | Promise<AuthorizeResult>;
+  /** Decides per update (after `authorize`); a refusal answers that update only. */
+  authorizeUpdate?: (update: FeedbackUpdate, batch: FeedbackBatch, req: IncomingMessage) => AuthorizeResult;
+  /**
+   * Require signed feedback tokens (see token.ts): batches without a valid
+   * one get 401/403, updates to events the token does not cover get 403.
+   */
+  feedbackTokens?: TokenPolicyOptions;
+  /** Batches per key (the token's session, else the client address); excess gets 429 + Retry-After. */
+  rateLimit?: RateLimitOptions;
 }
 
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
@@ -80,6 +91,8 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const store = options.idempotencyStore === false ? undefined : options.idempotencyStore ?? new MemoryIdempotencyStore();
   const semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
   const eventLock = new KeyedLock();
+  const tokens = options.feedbackTokens ? tokenPolicy(options.feedbackTokens) : undefined;
+  const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
   const report = (error: unknown, context: ProxyErrorContext) => {
     try {
       options.onError?.(error, context);
@@ -148,16 +161,27 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     if (batch.updates.length > maxUpdates) {
       return sendJson(res, 413, { error: `too many updates in one batch (${batch.updates.length} > ${maxUpdates})` });
     }
-    if (options.authorize) {
+    for (const authorize of [tokens?.authorize, options.authorize]) {
+      if (!authorize) continue;
       let verdict: AuthorizeResult;
       try {
-        verdict = await options.authorize(req, batch);
+        verdict = await authorize(req, batch);
       } catch (error) {
         report(error, { kind: 'authorize' });
         return sendJson(res, 500, { error: 'authorization check failed' });
       }
       if (!verdict.ok) return sendJson(res, verdict.status ?? 403, { error: verdict.error ?? 'not authorized' });
     }
+    if (limiter) {
+      const wait = limiter.take(tokens?.key(batch) ?? `addr:${req.socket.remoteAddress ?? ''}`);
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+        return sendJson(res, 429, { error: 'too many feedback batches; retry later' });
+      }
+    }
+    const perUpdate = [tokens?.authorizeUpdate, options.authorizeUpdate].filter(
+      (f): f is NonNullable<typeof f> => typeof f === 'function',
+    );
 
     const results: UpdateResult[] = new Array(batch.updates.length);
     const chains = new Map<string, Array<{ index: number; update: FeedbackUpdate }>>();
@@ -166,6 +190,13 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
       if (!checked.ok) {
         results[index] = checked.result;
         return;
+      }
+      for (const check of perUpdate) {
+        const verdict = check(checked.update, batch, req);
+        if (!verdict.ok) {
+          results[index] = { id: checked.update.id, status: verdict.status ?? 403, error: verdict.error ?? 'not authorized' };
+          return;
+        }
       }
       const eventKey = checked.update.event_id.toLowerCase();
       const chain = chains.get(eventKey);
