@@ -179,6 +179,9 @@ export class FeedbackClient {
   readonly #errors = new Set<(e: ClientErrorEvent) => void>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #requestTargets = new Map<string, Map<string, string>>();
+  /** Requests handed to sendBeacon: in flight for the engine until the page shows again (or timeoutMs). */
+  readonly #beacons = new Set<string>();
+  #beaconTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #capture: Capture;
   readonly #listeners: Array<() => void> = [];
   #store: QueueStore | undefined;
@@ -441,6 +444,7 @@ export class FeedbackClient {
     this.#capture.detach();
     for (const off of this.#listeners.splice(0)) off();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
     try {
       await this.#store?.save(this.#core.snapshot());
       await this.#store?.close();
@@ -509,23 +513,52 @@ export class FeedbackClient {
         results = request.updates.map((u) => ({ id: u.id, status: 0 }));
       }
       if (this.#closed) return;
-      const now = Date.now();
-      // A beacon's outcome is unknowable: treat it as a network error, so
-      // the updates are resent later if the page lives (the proxy answers
-      // the repeat from its idempotency record) or after the next load.
-      const raw =
-        results === null
-          ? this.#core.onRequestFailed(request.id, 0, '', now)
-          : this.#core.onResult(request.id, JSON.stringify(results), now);
+      if (results === null) {
+        // A beacon's outcome is unknowable. Settling it at once as a
+        // network error made it "due" again, so the pagehide that follows
+        // every visibilitychange→hidden beaconed the same updates a second
+        // time, and each hide burnt an attempt. It stays in flight (the
+        // pagehide snapshot carries it as such, so the next load resends
+        // it) until the page shows again or timeoutMs passes; then it is a
+        // network error and resent, which the proxy answers from its
+        // idempotency record.
+        this.#beacons.add(request.id);
+        this.#armBeaconTimer();
+        return;
+      }
+      const raw = this.#core.onResult(request.id, JSON.stringify(results), Date.now());
       this.#settled(request.id, JSON.parse(raw) as OutcomeJson, results);
     })()
       .catch((e) => this.#reportError(e, 'delivery'))
       .finally(() => {
         this.#inFlight.delete(request.id);
-        this.#requestTargets.delete(request.id);
+        if (!this.#beacons.has(request.id)) this.#requestTargets.delete(request.id);
         if (!this.#closed && !hidden) this.#pump('tick');
       });
     this.#inFlight.set(request.id, done);
+  }
+
+  #armBeaconTimer(): void {
+    if (this.#beaconTimer !== undefined) return;
+    this.#beaconTimer = setTimeout(() => {
+      this.#beaconTimer = undefined;
+      this.#safely(() => this.#settleBeacons());
+    }, this.#timeoutMs);
+  }
+
+  /** Beacons sent while hidden count as network errors now: their updates are retried. */
+  #settleBeacons(): void {
+    if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
+    this.#beaconTimer = undefined;
+    if (this.#beacons.size === 0 || this.#closed) return;
+    const now = Date.now();
+    for (const id of [...this.#beacons]) {
+      this.#beacons.delete(id);
+      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', now)) as OutcomeJson;
+      this.#settled(id, outcome, null);
+      this.#requestTargets.delete(id);
+    }
+    this.#pump('tick');
   }
 
   #settled(requestId: string, outcome: OutcomeJson, results: WireResult[] | null): void {
@@ -571,8 +604,10 @@ export class FeedbackClient {
     };
     on(document, 'visibilitychange', () => {
       if (document.visibilityState === 'hidden') hide();
+      else this.#settleBeacons();
     });
     on(window, 'pagehide', hide);
+    on(window, 'pageshow', () => this.#settleBeacons());
     on(window, 'online', () => this.#pump('explicit'));
   }
 

@@ -25,6 +25,7 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
   const log = [];
   const faults = [];
   let gate; // while set, requests wait for it before reaching the proxy
+  let lateAnswers = { n: 0, ms: 0 }; // the proxy applies, the answer comes too late
   let proxy;
   const recorder = async (req, res) => {
     const chunks = [];
@@ -46,9 +47,9 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
     };
     if (req.method === 'POST') log.push(entry);
     if (gate) await gate.promise;
-    const fault = req.method === 'POST' ? faults[0] : undefined;
+    const fault = req.method === 'POST' ? faults.find((f) => !f.beaconsOnly || entry.beacon) : undefined;
     if (fault) {
-      if (--fault.remaining <= 0) faults.shift();
+      if (--fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
       entry.status = fault.status;
       res.writeHead(fault.status, {
         'content-type': 'application/json',
@@ -67,6 +68,12 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
       } catch {
         // not a JSON answer
       }
+      if (lateAnswers.n > 0) {
+        lateAnswers.n--;
+        entry.late = true;
+        setTimeout(() => end(chunk, ...rest), lateAnswers.ms);
+        return res;
+      }
       return end(chunk, ...rest);
     };
     proxy(req, res);
@@ -82,12 +89,23 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
   const db = stack.collector.db;
   return Object.assign(stack, {
     proxyLog: log,
-    /** The proxy answers the next `n` page requests with `status` itself (the collector sees nothing). */
-    failProxy(n, status = 503, retryAfter) {
-      faults.push({ remaining: n, status, retryAfter });
+    /**
+     * The proxy answers the next `n` page requests (or only beacons) with
+     * `status` itself; the collector sees nothing of them.
+     */
+    failProxy(n, status = 503, retryAfter, { beaconsOnly = false } = {}) {
+      faults.push({ remaining: n, status, retryAfter, beaconsOnly });
     },
     clearProxyFaults() {
       faults.length = 0;
+      lateAnswers = { n: 0, ms: 0 };
+    },
+    /**
+     * The next `n` batches are applied by the proxy, but the answer is held
+     * `ms` (past the client's timeoutMs: a response lost to the page).
+     */
+    answerLate(n, ms) {
+      lateAnswers = { n, ms };
     },
     /** Page requests wait at the proxy's door until resume(). */
     stall() {
@@ -121,14 +139,22 @@ export async function openDeliveryPage(context, stack, options = {}, { manual = 
   const page = await openPage(context, `${stack.url}${PAGE}?${query}`);
   page.feedbackRequests = [];
   page.on('request', (r) => {
-    if (new URL(r.url()).pathname === '/feedback') page.feedbackRequests.push({ at: Date.now(), method: r.method(), type: r.resourceType() });
+    if (new URL(r.url()).pathname !== '/feedback') return;
+    let ids = [];
+    try {
+      ids = JSON.parse(r.postData() ?? '{}').updates?.map((u) => u.id) ?? [];
+    } catch {
+      // not JSON
+    }
+    page.feedbackRequests.push({ at: Date.now(), method: r.method(), type: r.resourceType(), ids });
   });
   await waitForReady(page);
   return page;
 }
 
 export async function waitForReady(page) {
-  await waitFor(() => page.evaluate(() => window.ready === true), { what: 'delivery page ready' });
+  // Generous: on a loaded machine a page load alone can take seconds.
+  await waitFor(() => page.evaluate(() => window.ready === true), { what: 'delivery page ready', timeoutMs: 30000 });
   const failed = await page.evaluate(() => window.initFailed ?? null);
   assert.equal(failed, null, 'init() failed');
 }

@@ -1,6 +1,7 @@
 // Starts the real client for delivery.html. Options come from
-// ?options=<JSON> merged over window.__deliveryOptions (set by an init
-// script), with endpoint "/feedback". What the client reports is recorded
+// ?options=<JSON>, overridden by window.__deliveryOptions (set by an init
+// script, e.g. to change them for the document after a reload), with
+// endpoint "/feedback". What the client reports is recorded
 // on window for the tests: delivered / errors (onDelivered / onError), and
 // windowErrors (anything that escaped into the page).
 import { init, FeedbackValidationError, TraceFeedbackError } from '/dist/index.js';
@@ -18,8 +19,8 @@ window.TraceFeedbackError = TraceFeedbackError;
 window.start = async (extra = {}) => {
   const options = {
     endpoint: '/feedback',
-    ...(window.__deliveryOptions ?? {}),
     ...JSON.parse(params.get('options') ?? '{}'),
+    ...(window.__deliveryOptions ?? {}),
     ...extra,
     onDelivered: (e) => window.delivered.push(e),
     onError: (e) => window.errors.push({ code: e.code, message: e.message, updateId: e.updateId, eventId: e.eventId, status: e.status, feedback: e.feedback }),
