@@ -190,11 +190,17 @@ export class SlotStore implements QueueStore {
     return false;
   }
 
-  /** Records the copy and deletes older copies of the own slot in other layers. */
+  /**
+   * Records the copy and deletes older copies of the own slot in layers
+   * below this one (a pagehide mirror once IndexedDB has caught up). Copies
+   * above are left: the next write there overwrites them, and deleting
+   * would cost an extra IndexedDB transaction exactly at pagehide.
+   */
   private landed(layer: Layer, seq: number): void {
     this.copies.set(layer, Math.max(seq, this.copies.get(layer) ?? 0));
+    const rank = this.layers.indexOf(layer);
     for (const [other, otherSeq] of this.copies) {
-      if (other === layer || otherSeq > seq) continue;
+      if (this.layers.indexOf(other) <= rank || otherSeq > seq) continue;
       this.copies.delete(other);
       other.remove(this.key).catch(() => {});
     }
