@@ -478,6 +478,7 @@ export class FeedbackClient {
       } else {
         this.#log('offline: holding the queue');
       }
+      this.#drainDeadLetters();
       this.#schedule(offline);
       this.#store?.saveSoon(() => this.#core.snapshot());
     } catch (e) {
@@ -570,15 +571,20 @@ export class FeedbackClient {
       for (const cb of this.#delivered) this.#safely(() => cb(event));
     }
     this.#flushTotals.retrying += outcome.retrying?.length ?? 0;
-    if (outcome.deadLettered?.length) {
-      this.#flushTotals.deadLettered += outcome.deadLettered.length;
-      this.#drainDeadLetters();
-    }
+    if (outcome.deadLettered?.length) this.#drainDeadLetters();
   }
 
+  /**
+   * Reports every update the engine gave up on. Called after results and
+   * after every takeReady: the engine also gives up outside of results
+   * (max_age when it expires queued updates, too_large or orphaned_session
+   * when it absorbs an adopted queue), and those used to wait, unreported,
+   * until some later result happened to dead-letter something.
+   */
   #drainDeadLetters(): void {
     const letters = JSON.parse(this.#core.takeDeadLetters()) as DeadLetterJson[];
     if (!Array.isArray(letters)) return;
+    this.#flushTotals.deadLettered += letters.length;
     for (const d of letters) {
       this.#emitError({
         code: d.reason,

@@ -132,6 +132,25 @@ test('429 with Retry-After: 1 from the proxy itself (whole batch): the resend wa
   await assertNoPageErrors(page);
 });
 
+test('an update past maxAgeMs while backing off is given up and reported once (max_age)', async (t) => {
+  // The retry would come after 1 s, but the update may live 400 ms: the
+  // engine's wake-up at its age limit dead-letters it, and onError must hear it.
+  const { stack, page } = await setup(t, { delivery: { ...FAST, retryBaseMs: 1000, retryMaxDelayMs: 1000, maxAgeMs: 400 } });
+  const [{ eventId }] = await stack.seed(1);
+  stack.failProxy(1, 503);
+  const [updateId] = await capture(page, [eventId], 0);
+  await waitFor(() => page.evaluate(() => window.errors.length > 0), { what: 'onError for max_age', timeoutMs: 5000 });
+  await page.waitForTimeout(1200); // past the would-be retry
+  const errors = await page.evaluate(() => window.errors);
+  assert.deepEqual(errors.map((e) => [e.code, e.updateId, e.eventId, e.status]), [['max_age', updateId, eventId, 503]]);
+  assert.equal(stack.proxyLog.length, 1, 'not resent after giving up');
+  const s = await stats(page);
+  assert.equal(s.deadLettered, 1);
+  assert.equal(s.queued + s.inFlight, 0);
+  assert.deepEqual(stack.applied(eventId), []);
+  await assertNoPageErrors(page);
+});
+
 test('offline holds the queue; online delivers it', async (t) => {
   const { stack, context, page } = await setup(t);
   const [{ eventId }] = await stack.seed(1);
