@@ -221,6 +221,34 @@ test('direct honeyhive transport: refused without consent, lands a PUT /v1/event
   await assertNoPageErrors(page);
 });
 
+test('session feedback waits for the session, then lands on the session row; a reload reports what never learned its session', async (t) => {
+  const { stack, page } = await setup(t);
+  const [{ sessionId }] = await stack.seed(1);
+  const r = await page.evaluate(() => client.enrichSession({ feedback: { rating: true } }));
+  assert.equal(r.waitingForSession, true);
+  await page.waitForTimeout(300);
+  assert.equal(stack.proxyLog.length, 0, 'nothing sent without a session');
+  assert.equal((await stats(page)).waitingForSession, 1);
+  // The backend's answer carries the session in W3C baggage.
+  await page.evaluate((sessionId) => client.linkFromResponse(new Headers({ baggage: `session_id=${sessionId},other=1` })), sessionId);
+  await waitFor(() => isDeepEqual(stack.feedbackOf(sessionId), { rating: true }), { what: 'session feedback' });
+  assert.equal(await page.evaluate(() => client.sessionId), sessionId);
+
+  // Captured for a session this page never learns, then the page reloads:
+  // the next load must not guess the session, and must say so.
+  await page.evaluate(() => window.client.close());
+  await page.evaluate(() => start());
+  await page.evaluate(() => client.enrichSession({ feedback: { comment: 'orphan' } }));
+  await page.reload();
+  await waitFor(() => page.evaluate(() => window.ready === true), { what: 'reloaded page' });
+  await waitFor(() => page.evaluate(() => window.errors.length > 0), { what: 'onError for the orphaned session feedback' });
+  const errors = await page.evaluate(() => window.errors);
+  assert.deepEqual(errors.map((e) => [e.code, e.feedback]), [['orphaned_session', { comment: 'orphan' }]]);
+  assert.equal((await stats(page)).deadLettered, 1);
+  assert.equal(stack.applied(sessionId).length, 1, 'only the first session update landed');
+  await assertNoPageErrors(page);
+});
+
 function isDeepEqual(a, b) {
   try {
     assert.deepEqual(a, b);
