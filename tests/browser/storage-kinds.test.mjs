@@ -253,3 +253,44 @@ test('close() flushes a pending saveSoon; clearOwn() leaves nothing to adopt', a
   assert.deepEqual(await page.evaluate(() => adopt()), []);
   await context.close();
 });
+
+for (const kind of ['indexeddb', 'localstorage']) {
+  test(`${kind}: namespaces on one origin never adopt each other's slots`, async () => {
+    const { context, page } = await freshPage();
+    await page.evaluate((kind) => openStore({ kind, namespace: 'test' }), kind);
+    await page.evaluate(() => store.save('{"ns":"test"}'));
+    await page.evaluate(() => store.close());
+    await reload(page);
+    // Namespace "test:queue:x" writes keys starting with "test:queue:": the
+    // uuid check keeps "test" from taking them (localStorage lists by prefix).
+    for (const namespace of ['other', 'tes', 'test:queue:x']) {
+      await page.evaluate((o) => openStore(o), { kind, namespace });
+      assert.deepEqual(await page.evaluate(() => adopt()), [], `namespace ${namespace}`);
+      // Left behind for the last check: "test" must not pick these up.
+      await page.evaluate((ns) => store.save(JSON.stringify({ ns })), namespace);
+      await page.evaluate(() => store.close());
+    }
+    await page.evaluate((kind) => openStore({ kind, namespace: 'test' }), kind);
+    assert.deepEqual((await page.evaluate(() => adopt())).map((a) => a.snapshot), ['{"ns":"test"}']);
+    await context.close();
+  });
+}
+
+test('a throwing onWarning handler does not break the store', async () => {
+  const { context, page } = await freshPage([NO_INDEXEDDB, NO_LOCALSTORAGE]);
+  const result = await page.evaluate(async () => {
+    const { openQueueStore } = await import('/dist/storage/index.js');
+    let calls = 0;
+    const s = await openQueueStore({
+      namespace: 'test',
+      onWarning: () => {
+        calls++;
+        throw new Error('app bug');
+      },
+    });
+    return { kind: s.kind, saved: await s.save('{}'), calls };
+  });
+  assert.deepEqual(result, { kind: 'memory', saved: true, calls: 1 });
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
