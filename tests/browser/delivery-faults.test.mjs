@@ -99,6 +99,21 @@ test('an answer lost to a timeout after the proxy applied the batch: resent, app
   await assertNoPageErrors(page);
 });
 
+test('a proxy answer whose body stalls times out and is retried (timeoutMs covers the body)', async (t) => {
+  const { stack, page } = await setup(t, { delivery: { ...FAST, timeoutMs: 400 } });
+  const ids = (await stack.seed(2)).map((s) => s.eventId);
+  stack.stallProxyBody(1);
+  const started = Date.now();
+  await capture(page, ids, 0);
+  await waitFor(async () => (await stats(page)).sent === 2, { what: 'delivered after the stalled answer', timeoutMs: 8000 });
+  const s = await stats(page);
+  t.diagnostic(`stalled body: delivered after ${Date.now() - started} ms, ${stack.proxyLog.length} proxy requests, stats ${JSON.stringify(s)}`);
+  assert.equal(s.retried, 2);
+  assert.equal(stack.proxyLog.length, 2);
+  assertExactlyOnce(stack, ids);
+  await assertNoPageErrors(page);
+});
+
 test('429 with Retry-After: 1 from HoneyHive: the resend waits at least a second', async (t) => {
   const { stack, page } = await setup(t);
   const [{ eventId }] = await stack.seed(1);

@@ -51,6 +51,12 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
     if (fault) {
       if (--fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
       entry.status = fault.status;
+      if (fault.stallBody) {
+        // Headers and half a body, then nothing: the socket stays open.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"results":[');
+        return;
+      }
       res.writeHead(fault.status, {
         'content-type': 'application/json',
         ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
@@ -95,6 +101,10 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
      */
     failProxy(n, status = 503, retryAfter, { beaconsOnly = false } = {}) {
       faults.push({ remaining: n, status, retryAfter, beaconsOnly });
+    },
+    /** The next `n` page requests get a 200 whose body never finishes. */
+    stallProxyBody(n) {
+      faults.push({ remaining: n, status: 200, stallBody: true });
     },
     clearProxyFaults() {
       faults.length = 0;

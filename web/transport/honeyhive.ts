@@ -42,12 +42,14 @@ export function honeyhiveTransport(options: HoneyHiveTransportOptions): Transpor
           keepalive: hidden,
         },
         timeoutMs,
+        // The status is the whole answer: the body is not waited for.
+        async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') ?? undefined }),
       );
       if (!res) {
         results.push({ id: u.id, status: 0, error: 'network error or timeout' });
         continue;
       }
-      const retryAfter = res.headers.get('retry-after') ?? undefined;
+      const retryAfter = res.retryAfter;
       results.push({ id: u.id, status: res.status, ...(retryAfter ? { retryAfter } : {}) });
     }
     return results;

@@ -39,7 +39,7 @@ export function proxyTransport(options: ProxyTransportOptions): Transport {
     }
     const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
     if (!fetchFn) return allFailed(request, 0, undefined, 'no fetch available');
-    const res = await fetchWithTimeout(
+    const answer = await fetchWithTimeout(
       fetchFn,
       endpoint,
       {
@@ -50,15 +50,16 @@ export function proxyTransport(options: ProxyTransportOptions): Transport {
         credentials: options.credentials ?? 'same-origin',
       },
       timeoutMs,
+      // The body is read within the timeout too; only a 200 carries results.
+      async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, text: res.status === 200 ? await res.text() : '' }),
     );
-    if (!res) return allFailed(request, 0, undefined, 'network error or timeout');
-    const retryAfter = res.headers.get('retry-after') ?? undefined;
-    if (res.status !== 200) {
-      return allFailed(request, res.status, retryAfter, `proxy answered ${res.status}`);
+    if (!answer) return allFailed(request, 0, undefined, 'network error or timeout');
+    if (answer.status !== 200) {
+      return allFailed(request, answer.status, answer.retryAfter, `proxy answered ${answer.status}`);
     }
     let parsed: unknown;
     try {
-      parsed = await res.json();
+      parsed = JSON.parse(answer.text);
     } catch {
       return allFailed(request, 0, undefined, 'proxy answered 200 without JSON results');
     }

@@ -48,17 +48,37 @@ export function allFailed(request: WireRequest, status: number, retryAfter?: str
   return request.updates.map((u) => ({ id: u.id, status, ...(retryAfter ? { retryAfter } : {}), ...(error ? { error } : {}) }));
 }
 
-/** fetch with a timeout; network errors and timeouts resolve to undefined. */
-export async function fetchWithTimeout(
+/**
+ * fetch with a timeout that covers the whole exchange, body included:
+ * `read` runs under the same deadline (a proxy that sends its headers and
+ * then stalls would otherwise keep the request, and every later update to
+ * its targets, in flight for the life of the page). Network errors,
+ * timeouts and a failing `read` resolve to undefined. The race also bounds
+ * an injected fetch that ignores the abort signal.
+ */
+export async function fetchWithTimeout<T>(
   fetchFn: FetchLike,
   url: string,
   init: RequestInit,
   timeoutMs: number,
-): Promise<Response | undefined> {
+  read: (res: Response) => Promise<T>,
+): Promise<T | undefined> {
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-  const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      controller?.abort();
+      resolve(undefined);
+    }, timeoutMs);
+  });
+  const exchange = (async () => {
+    const res = await fetchFn(url, controller ? { ...init, signal: controller.signal } : init);
+    return await read(res);
+  })();
+  // A late rejection (after the timeout won) must not become an unhandled one.
+  exchange.catch(() => {});
   try {
-    return await fetchFn(url, controller ? { ...init, signal: controller.signal } : init);
+    return await Promise.race([exchange, timeout]);
   } catch {
     return undefined;
   } finally {
