@@ -115,6 +115,31 @@ test('reload while the proxy fails: the new page adopts the whole queue and deli
   await assertNoPageErrors(page);
 });
 
+test('reload while a request hangs at the proxy: the new page resends it; the late original is not applied over newer feedback', async (t) => {
+  const { stack, context } = await setup(t);
+  const [{ eventId }] = await stack.seed(1);
+  const page = await openDeliveryPage(context, stack, { delivery: FAST });
+  stack.holdNext(1);
+  const [first] = await capture(page, [eventId], 'one');
+  await waitFor(() => stack.proxyLog.length === 1, { what: 'the held request' });
+  assert.equal((await stats(page)).inFlight, 1);
+  await page.reload();
+  await waitForReady(page);
+  // The new page adopted the in-flight update and resends it (same id).
+  await waitFor(() => stack.feedbackOf(eventId)?.one === true, { what: 'the resend landed' });
+  const [second] = await capture(page, [eventId], 'two');
+  assert.notEqual(second, first);
+  await waitFor(() => stack.feedbackOf(eventId)?.last === 'two', { what: 'the newer update landed' });
+  // Now the original request of the old page reaches the proxy, late.
+  stack.releaseHeld();
+  await waitFor(() => stack.proxyLog[0].status !== undefined, { what: 'the late original answered' });
+  assert.deepEqual(stack.proxyLog[0].results?.map((r) => r.duplicate), [true], 'answered from the idempotency record');
+  assert.deepEqual(stack.feedbackOf(eventId), { last: 'two', one: true, two: true }, 'no stale overwrite');
+  assert.equal(stack.applied(eventId).length, 2);
+  assertExactlyOnce(stack, [eventId]);
+  await assertNoPageErrors(page);
+});
+
 test('tab closed with queued updates: beacon delivers at pagehide; the next load adopts and nothing is applied twice', async (t) => {
   const { stack, context } = await setup(t);
   const ids = (await stack.seed(4)).map((s) => s.eventId);

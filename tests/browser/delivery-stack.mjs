@@ -25,6 +25,7 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
   const log = [];
   const faults = [];
   let gate; // while set, requests wait for it before reaching the proxy
+  const held = { n: 0, waiting: [] }; // the next n requests wait for releaseHeld()
   let lateAnswers = { n: 0, ms: 0 }; // the proxy applies, the answer comes too late
   let proxy;
   const recorder = async (req, res) => {
@@ -47,6 +48,11 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
     };
     if (req.method === 'POST') log.push(entry);
     if (gate) await gate.promise;
+    if (req.method === 'POST' && held.n > 0) {
+      held.n--;
+      entry.held = true;
+      await new Promise((r) => held.waiting.push(r));
+    }
     const fault = req.method === 'POST' ? faults.find((f) => !f.beaconsOnly || entry.beacon) : undefined;
     if (fault) {
       if (--fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
@@ -116,6 +122,14 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
      */
     answerLate(n, ms) {
       lateAnswers = { n, ms };
+    },
+    /** The next `n` page requests wait at the proxy's door until releaseHeld(); later ones pass. */
+    holdNext(n) {
+      held.n += n;
+    },
+    releaseHeld() {
+      held.n = 0;
+      for (const r of held.waiting.splice(0)) r();
     },
     /** Page requests wait at the proxy's door until resume(). */
     stall() {
