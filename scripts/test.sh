@@ -46,7 +46,9 @@ layer() {
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
 layer native-catch2 build/native/tf_tests
-layer wasm-catch2 node build/wasm/tf_tests_wasm.cjs
+# The suite builds 2,000-10,000-deep JSON values in tests: nlohmann copies
+# them recursively, and wasm frames live on the JS stack (default ~1 MB).
+layer wasm-catch2 node --stack-size=4000 tests/native/run-wasm.cjs
 layer js node --test --test-reporter=tap tests/js/
 layer collector node --test --test-reporter=tap tests/collector/ tests/proxy/
 layer types bash tests/types/check.sh

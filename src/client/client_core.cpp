@@ -44,7 +44,7 @@ ClientCore::ClientCore(const std::string& options_json)
     }
   }
   json out = issues_to_json(issues);
-  const json status = json::parse(engine_.configStatus(), nullptr, false);
+  const json status = json::parse(std::string_view(engine_.configStatus()), nullptr, false);
   if (status.is_object() && status.value("ok", true) == false) {
     const auto errors = status.find("errors");
     if (errors != status.end() && errors->is_array()) {
@@ -71,7 +71,7 @@ std::string ClientCore::capture(const std::string& event_id, const std::string& 
   const std::string result = engine_.enqueue(event_id, feedback_json, now);
   // Engine refusals (queue_full, update_too_large) become issues too, so
   // the caller has one error shape; the queue is untouched by them.
-  json r = json::parse(result, nullptr, false);
+  json r = json::parse(std::string_view(result), nullptr, false);
   if (r.is_object() && r.value("ok", false) == false) {
     const std::string code = r.value("code", std::string("rejected"));
     const std::string msg = r.value("message", std::string("the update was refused"));

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "feedback/text.hpp"
 #include "feedback/validate.hpp"
 
 namespace tf {
@@ -40,7 +41,7 @@ Issues parse_limits(const json& options, Limits& limits) {
       const int cap = key == "maxObjectDepth" ? 5 : 2;
       if (!read_count(v, n) || n > static_cast<std::size_t>(cap)) {
         bad_option(issues, key,
-                   "must be a whole number from 0 to " + std::to_string(cap) + " (HoneyHive's limit)");
+                   "must be a whole number from 0 to " + decimal(cap) + " (HoneyHive's limit)");
       } else if (key == "maxObjectDepth") {
         limits.max_object_depth = static_cast<int>(n);
       } else {

@@ -1,4 +1,5 @@
 // Feedback validation: one iterative walk that collects every violation.
+#include "feedback/text.hpp"
 #include "feedback/validate.hpp"
 
 #include <algorithm>
@@ -100,7 +101,7 @@ class Walker {
   Issues finish() {
     if (capped_) {
       issues_.push_back({"feedback", "too_many_issues",
-                         "feedback: more than " + std::to_string(limits_.max_issues) +
+                         "feedback: more than " + decimal(limits_.max_issues) +
                              " problems; only the first are listed (too_many_issues)"});
     }
     return std::move(issues_);
@@ -126,8 +127,8 @@ void Walker::check_key(const std::string& key, const std::string& path) {
   }
   if (key.size() > limits_.max_key_bytes) {
     add(path, "key_too_long",
-        "key is " + std::to_string(key.size()) + " bytes; at most " +
-            std::to_string(limits_.max_key_bytes) + " are allowed");
+        "key is " + decimal(key.size()) + " bytes; at most " +
+            decimal(limits_.max_key_bytes) + " are allowed");
   }
   if (is_forbidden_key(key)) {
     add(path, "forbidden_key", "\"" + key + "\" is not allowed as a key (prototype pollution)");
@@ -145,8 +146,8 @@ void Walker::check_scalar(const json& v, const std::string& path) {
     const auto& s = v.get_ref<const std::string&>();
     if (s.size() > limits_.max_string_bytes) {
       add(path, "string_too_long",
-          "string is " + std::to_string(s.size()) + " bytes; at most " +
-              std::to_string(limits_.max_string_bytes) + " are allowed");
+          "string is " + decimal(s.size()) + " bytes; at most " +
+              decimal(limits_.max_string_bytes) + " are allowed");
     }
     if (!is_valid_utf8(s)) add(path, "invalid_utf8", "string is not valid UTF-8");
   }
@@ -206,7 +207,7 @@ void Walker::check_well_known(const std::string& key, const json& v, const std::
     }
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (!v[i].is_object()) {
-        add(join_path(path, std::to_string(i)), "wrong_type",
+        add(join_path(path, decimal(i)), "wrong_type",
             std::string("each edit must be an object, not ") + type_name(v[i]));
       }
     }
@@ -272,16 +273,16 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
     int ad = f.array_depth;
     if (v.is_object() && ++od > limits.max_object_depth) {
       w.add(f.path, "max_object_depth",
-            "objects are nested " + std::to_string(od) +
+            "objects are nested " + decimal(od) +
                 " levels deep here; HoneyHive allows at most " +
-                std::to_string(limits.max_object_depth));
+                decimal(limits.max_object_depth));
       continue;
     }
     if (v.is_array() && ++ad > limits.max_array_depth) {
       w.add(f.path, "max_array_depth",
-            "arrays are nested " + std::to_string(ad) +
+            "arrays are nested " + decimal(ad) +
                 " levels deep here; HoneyHive allows at most " +
-                std::to_string(limits.max_array_depth));
+                decimal(limits.max_array_depth));
       continue;
     }
 
@@ -296,7 +297,7 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
       }
     } else {
       for (std::size_t i = 0; i < v.size(); ++i) {
-        stack.push_back({&v[i], join_path(f.path, std::to_string(i)), od, ad});
+        stack.push_back({&v[i], join_path(f.path, decimal(i)), od, ad});
       }
     }
     std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
@@ -307,8 +308,8 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
     const auto size = feedback.dump(-1, ' ', false, json::error_handler_t::replace).size();
     if (size > limits.max_total_bytes) {
       w.add("feedback", "too_large",
-            "serialized feedback is " + std::to_string(size) + " bytes; at most " +
-                std::to_string(limits.max_total_bytes) + " fit one update");
+            "serialized feedback is " + decimal(size) + " bytes; at most " +
+                decimal(limits.max_total_bytes) + " fit one update");
     }
   }
   return w.finish();
