@@ -155,6 +155,8 @@ interface DeadLetterJson {
 type Reason = 'tick' | 'explicit' | 'hidden';
 
 const DEFAULT_TIMEOUT_MS = 15000;
+/** How often a live page looks for queues left by closed tabs (also on becoming visible, and online). */
+const ADOPT_EVERY_MS = 30000;
 let warnedBrowserKey = false;
 
 function isBrowser(): boolean {
@@ -182,6 +184,7 @@ export class FeedbackClient {
   /** Requests handed to sendBeacon: in flight for the engine until the page shows again (or timeoutMs). */
   readonly #beacons = new Set<string>();
   #beaconTimer: ReturnType<typeof setTimeout> | undefined;
+  #adopting: Promise<void> | undefined;
   readonly #capture: Capture;
   readonly #listeners: Array<() => void> = [];
   #store: QueueStore | undefined;
@@ -238,18 +241,42 @@ export class FeedbackClient {
       onWarning: (w: StorageWarning) =>
         this.#emitError({ code: w.code, message: w.message }),
     });
+    await this.#adopt(true);
+    if (options.sessionId !== undefined) this.setSession(options.sessionId);
+    this.#listen();
+    this.#pumpSoon();
+  }
+
+  /**
+   * Takes in the queues of pages that are gone (claimed through the store,
+   * so two live tabs never take the same one), persists them as our own,
+   * then deletes the old slots. At start, and again while the page lives:
+   * a tab closed while its last beacon failed would otherwise wait for the
+   * app's next page load, however long the other tabs stay open.
+   */
+  async #adopt(saveAnyway = false): Promise<void> {
+    const store = this.#store;
+    if (!store || this.#closed) return;
+    const orphans = await store.adoptable();
+    if (this.#closed || (orphans.length === 0 && !saveAnyway)) return;
     const now = Date.now();
-    const orphans = await this.#store.adoptable();
     for (const o of orphans) {
       const r = JSON.parse(this.#core.absorb(o.snapshot, now)) as { ok: boolean; added?: number; message?: string };
       this.#log('adopted queue', { key: o.key, ...r });
       if (!r.ok) this.#emitError({ code: 'storage_error', message: `could not read a persisted queue: ${r.message ?? ''}` });
     }
-    await this.#store.save(this.#core.snapshot());
-    for (const o of orphans) await this.#store.release(o.key);
-    if (options.sessionId !== undefined) this.setSession(options.sessionId);
-    this.#listen();
-    this.#pumpSoon();
+    await store.save(this.#core.snapshot());
+    for (const o of orphans) await store.release(o.key);
+  }
+
+  #adoptLater(): void {
+    if (this.#adopting || this.#closed) return;
+    this.#adopting = this.#adopt()
+      .catch((e) => this.#reportError(e, 'adopt'))
+      .finally(() => {
+        this.#adopting = undefined;
+        this.#pumpSoon();
+      });
   }
 
   // ---- capture -----------------------------------------------------------
@@ -440,6 +467,7 @@ export class FeedbackClient {
     } catch (e) {
       this.#reportError(e, 'close');
     }
+    await this.#adopting;
     this.#closed = true;
     this.#capture.detach();
     for (const off of this.#listeners.splice(0)) off();
@@ -609,12 +637,22 @@ export class FeedbackClient {
       this.#store?.saveNow(this.#core.snapshot());
     };
     on(document, 'visibilitychange', () => {
-      if (document.visibilityState === 'hidden') hide();
-      else this.#settleBeacons();
+      if (document.visibilityState === 'hidden') {
+        hide();
+      } else {
+        this.#settleBeacons();
+        this.#adoptLater();
+      }
     });
     on(window, 'pagehide', hide);
     on(window, 'pageshow', () => this.#settleBeacons());
-    on(window, 'online', () => this.#pump('explicit'));
+    on(window, 'online', () => {
+      this.#pump('explicit');
+      this.#adoptLater();
+    });
+    // Tabs closed while this one lives leave queues behind: look now and then.
+    const every = setInterval(() => this.#safely(() => this.#adoptLater()), ADOPT_EVERY_MS);
+    this.#listeners.push(() => clearInterval(every));
   }
 
   // ---- errors and logging ------------------------------------------------

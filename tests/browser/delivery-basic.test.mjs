@@ -48,7 +48,7 @@ test('a capture becomes a row in SQLite holding the merged feedback', async (t) 
   const s = await stats(page);
   assert.deepEqual({ ...s, persistence: undefined }, { queued: 0, inFlight: 0, waitingForSession: 0, sent: 1, retried: 0, dropped: 0, deadLettered: 0, persistence: undefined });
   assert.equal(s.persistence, 'indexeddb');
-  assertExactlyOnce(stack, [eventId]);
+  await assertExactlyOnce(stack, [eventId]);
   t.diagnostic(`page→proxy requests: ${page.feedbackRequests.length}, proxy→collector PUTs: ${stack.puts().length}`);
   await assertNoPageErrors(page);
 });
@@ -80,6 +80,8 @@ test('1,000 updates on 50 events arrive batched and merged', async (t) => {
   const s = await stats(page);
   assert.equal(s.queued + s.inFlight, 0);
   assert.equal(s.retried, 0);
+  // (Playwright's request events may trail the server by a moment.)
+  await waitFor(() => page.feedbackRequests.length >= stack.proxyLog.length, { what: 'request events' });
   const pageRequests = page.feedbackRequests.filter((r) => r.method === 'POST').length;
   const puts = stack.puts().length - putsBefore;
   t.diagnostic(`1,000 updates on 50 events: ${pageRequests} page→proxy request(s), ${puts} proxy→collector PUTs, ${elapsed} ms to land`);
@@ -87,7 +89,7 @@ test('1,000 updates on 50 events arrive batched and merged', async (t) => {
   assert.ok(pageRequests >= 1 && pageRequests <= 5, `at most 5 batches, got ${pageRequests}`);
   assert.equal(pageRequests, stack.proxyLog.length, 'the page saw the same requests the proxy got');
   assert.equal(puts, 50, 'one PUT per event');
-  assertExactlyOnce(stack, ids);
+  await assertExactlyOnce(stack, ids);
   await assertNoPageErrors(page);
 });
 

@@ -59,7 +59,7 @@ test('503 for a while, then recovery: every update lands exactly once', async (t
   assert.equal(s.queued + s.inFlight, 0);
   assert.equal(s.deadLettered, 0);
   assert.ok(s.retried >= 10, `every first update was retried at least once (retried=${s.retried})`);
-  const once = assertExactlyOnce(stack, ids);
+  const once = await assertExactlyOnce(stack, ids);
   assert.equal(once.okIds.length, 20);
   for (const id of ids) {
     const rows = stack.applied(id).map((r) => r.body.feedback);
@@ -92,7 +92,7 @@ test('an answer lost to a timeout after the proxy applied the batch: resent, app
   assert.equal(stack.proxyLog.length, 2);
   assert.equal(stack.proxyLog[0].late, true);
   assert.ok(last.results.every((r) => r.status === 200 && r.duplicate === true), 'the proxy answered the resend from its record');
-  const once = assertExactlyOnce(stack, ids);
+  const once = await assertExactlyOnce(stack, ids);
   assert.ok(once.repeats >= 3);
   assert.equal(stack.puts().length, 3, 'one PUT per event, whatever the resends');
   for (const id of ids) assert.equal(stack.applied(id).length, 1);
@@ -110,7 +110,7 @@ test('a proxy answer whose body stalls times out and is retried (timeoutMs cover
   t.diagnostic(`stalled body: delivered after ${Date.now() - started} ms, ${stack.proxyLog.length} proxy requests, stats ${JSON.stringify(s)}`);
   assert.equal(s.retried, 2);
   assert.equal(stack.proxyLog.length, 2);
-  assertExactlyOnce(stack, ids);
+  await assertExactlyOnce(stack, ids);
   await assertNoPageErrors(page);
 });
 
@@ -143,7 +143,7 @@ test('429 with Retry-After: 1 from the proxy itself (whole batch): the resend wa
   t.diagnostic(`proxy: 429 at +0, resend at +${gap} ms`);
   assert.ok(gap >= 990, `resent ${gap} ms after the 429`);
   assert.ok(gap < 3000, `but not much later (${gap} ms)`);
-  assertExactlyOnce(stack, ids);
+  await assertExactlyOnce(stack, ids);
   await assertNoPageErrors(page);
 });
 
@@ -186,7 +186,7 @@ test('offline holds the queue; online delivers it', async (t) => {
   t.diagnostic(`delivered ${Date.now() - back} ms after going online; ${stack.proxyLog.length} page request(s)`);
   assert.equal(stack.proxyLog.length, 1);
   await waitFor(async () => (await stats(page)).sent === 1, { what: 'stats.sent' });
-  assertExactlyOnce(stack, [eventId]);
+  await assertExactlyOnce(stack, [eventId]);
   await assertNoPageErrors(page);
 });
 
@@ -202,7 +202,7 @@ test('offline in the middle of a retry: held, then delivered once online', async
   await context.setOffline(false);
   await waitFor(() => isDeepEqual(stack.feedbackOf(eventId), expectedAfter(1)), { what: 'delivery once online' });
   assert.equal(stack.proxyLog.length, 2);
-  assertExactlyOnce(stack, [eventId]);
+  await assertExactlyOnce(stack, [eventId]);
   await assertNoPageErrors(page);
 });
 

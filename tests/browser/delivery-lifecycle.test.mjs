@@ -56,10 +56,10 @@ async function pageWithPendingUpdates(context, stack, ids) {
 const expected = (ids) =>
   Object.fromEntries(ids.map((id, i) => [id, i < 3 ? { last: 'two', one: true, two: true } : { last: 'one', one: true }]));
 
-function assertAllLanded(stack, ids, updateIds) {
+async function assertAllLanded(stack, ids, updateIds) {
   const want = expected(ids);
   for (const id of ids) assert.deepEqual(stack.feedbackOf(id), want[id], `feedback of ${id}`);
-  const once = assertExactlyOnce(stack, ids);
+  const once = await assertExactlyOnce(stack, ids);
   assert.deepEqual(once.okIds.sort(), [...updateIds].sort(), 'every update applied, none lost');
   return once;
 }
@@ -86,7 +86,7 @@ test('reload with queued updates: the beacon at pagehide sends them, the new pag
   await waitFor(async () => (await stats(page)).sent === 7, { what: 'the new page settled all 7' });
   const s = await stats(page);
   assert.equal(s.queued + s.inFlight, 0);
-  const once = assertAllLanded(stack, ids, updateIds);
+  const once = await assertAllLanded(stack, ids, updateIds);
   const dupes = stack.proxyLog.flatMap((e) => e.results ?? []).filter((r) => r.duplicate).length;
   assert.equal(dupes, 4, 'the new page resent what the beacon carried (its outcome is unknowable); the proxy answered from its record');
   t.diagnostic(
@@ -109,7 +109,7 @@ test('reload while the proxy fails: the new page adopts the whole queue and deli
   const elapsed = Date.now() - started;
   assert.equal(stack.proxyLog.filter((e) => e.beacon && e.status === 503).length >= 1, true, 'the beacon failed');
   await waitFor(async () => (await stats(page)).sent === 7, { what: 'the new page sent all 7' });
-  const once = assertAllLanded(stack, ids, updateIds);
+  const once = await assertAllLanded(stack, ids, updateIds);
   assert.equal(stack.puts().length, 7);
   t.diagnostic(`reload with failing beacon: ${stack.proxyLog.length} proxy requests, ${stack.puts().length} PUTs, delivered ${elapsed} ms after reload(), ${once.repeats} resends`);
   await assertNoPageErrors(page);
@@ -136,7 +136,7 @@ test('reload while a request hangs at the proxy: the new page resends it; the la
   assert.deepEqual(stack.proxyLog[0].results?.map((r) => r.duplicate), [true], 'answered from the idempotency record');
   assert.deepEqual(stack.feedbackOf(eventId), { last: 'two', one: true, two: true }, 'no stale overwrite');
   assert.equal(stack.applied(eventId).length, 2);
-  assertExactlyOnce(stack, [eventId]);
+  await assertExactlyOnce(stack, [eventId]);
   await assertNoPageErrors(page);
 });
 
@@ -156,7 +156,7 @@ test('tab closed with queued updates: beacon delivers at pagehide; the next load
   const next = await openDeliveryPage(context, stack, { delivery: FAST });
   await waitFor(allLanded(stack, ids), { what: 'the rest delivered by the next load' });
   await waitFor(async () => (await stats(next)).sent === 7, { what: 'the next page settled all 7' });
-  const once = assertAllLanded(stack, ids, updateIds);
+  const once = await assertAllLanded(stack, ids, updateIds);
   assert.equal(stack.puts().length, 7, 'one PUT per update');
   t.diagnostic(`tab closed: ${beaconed.length} updates by beacon, ${stack.proxyLog.length} proxy requests, ${once.repeats} resends, ${stack.puts().length} PUTs`);
   await assertNoPageErrors(next);
@@ -171,7 +171,7 @@ test('tab closed while the proxy fails: the next load delivers everything once',
   const next = await openDeliveryPage(context, stack, { delivery: FAST });
   await waitFor(allLanded(stack, ids), { what: 'delivered by the next load' });
   await waitFor(async () => (await stats(next)).sent === 7, { what: 'the next page sent all 7' });
-  assertAllLanded(stack, ids, updateIds);
+  await assertAllLanded(stack, ids, updateIds);
   assert.equal(stack.puts().length, 7);
   t.diagnostic(`closed with failing beacon: beacons ${stack.proxyLog.filter((e) => e.beacon).length}, ${stack.proxyLog.length} proxy requests, ${stack.puts().length} PUTs`);
   await assertNoPageErrors(next);
@@ -208,7 +208,7 @@ test('a tab hidden and shown again: one beacon for repeated hide events, resent 
   const s = await stats(page);
   assert.equal(s.retried, 2, 'shown again: the beacon counts as one network error per update');
   assert.deepEqual(stack.proxyLog.map((e) => e.beacon), [true, false]);
-  const once = assertExactlyOnce(stack, ids);
+  const once = await assertExactlyOnce(stack, ids);
   assert.deepEqual(once.okIds.sort(), [...updateIds].sort());
   t.diagnostic(`hide ×2 + pagehide, then show: ${stack.proxyLog.length} proxy requests, stats ${JSON.stringify(s)}`);
   await assertNoPageErrors(page);
@@ -260,17 +260,45 @@ test('two tabs on shared and own events, one closing mid-way: no update lost, no
   assert.deepEqual(stack.feedbackOf(ownA), { a0: true, a1: true, a2: true, a_last: true, n: 2 });
   assert.deepEqual(stack.feedbackOf(ownB), { b0: true, b1: true, b2: true, b3: true, b4: true, b5: true, n: 5 });
   await waitFor(async () => (await stats(b)).sent === 12, { what: "b's 12 updates settled" });
-  const once = assertExactlyOnce(stack, [shared, ownA, ownB]);
+  const once = await assertExactlyOnce(stack, [shared, ownA, ownB]);
   const prefix = (id) => id.split('-').slice(0, -1).join('-');
   const bClient = prefix(ids.b[0]);
   const aClient = prefix(ids.a[0]);
   assert.ok(aClient && aClient !== bClient);
   // Who sent what (from each page's own requests).
   const sentBy = (page) => new Set(page.feedbackRequests.flatMap((r) => r.ids).map(prefix));
-  assert.deepEqual([...sentBy(b)], [bClient], 'b only ever sent its own updates');
-  assert.ok(![...sentBy(c)].includes(bClient), 'c never sent a live tab\'s update');
-  assert.ok(sentBy(c).has(aClient), 'c delivered what the closed tab left');
+  // (Playwright's request events may trail the server by a moment.)
+  await waitFor(() => sentBy(b).has(aClient) || sentBy(c).has(aClient), { what: "the request that delivered a's leftovers" });
+  assert.ok([...sentBy(b)].every((p) => p === bClient || p === aClient), 'b sent its own updates (and maybe the closed tab\'s), nothing else');
+  assert.ok(!sentBy(c).has(bClient), 'c never sent a live tab\'s update');
   t.diagnostic(`two tabs: ${stack.proxyLog.length} proxy requests, ${stack.puts().length} PUTs, ${once.ids} update ids, ${once.repeats} resends`);
   await assertNoPageErrors(b);
   await assertNoPageErrors(c);
+});
+
+test('a live tab takes over the queue of a tab closed next to it (when it becomes visible), without a new page load', async (t) => {
+  const { stack, context } = await setup(t);
+  const ids = (await stack.seed(2)).map((s) => s.eventId);
+  const a = await openDeliveryPage(context, stack, { delivery: HOLD });
+  const b = await openDeliveryPage(context, stack, { delivery: FAST });
+  const fromA = await capture(a, ids, 'from_a');
+  stack.failProxy(1000, 503, undefined, { beaconsOnly: true });
+  await a.close();
+  await waitFor(() => stack.proxyLog.some((e) => e.beacon && e.status === 503), { what: "a's failed beacon" });
+  assert.deepEqual(stack.applied(ids[0]), []);
+  // b is alive all along; it looks for orphaned queues when it is shown (and every 30 s).
+  await b.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await waitFor(() => ids.every((id) => stack.feedbackOf(id)?.from_a === true), { what: "a's updates delivered by b" });
+  await waitFor(async () => (await stats(b)).sent === 2, { what: 'b settled them' });
+  // (Playwright's request events may trail the server by a moment.)
+  await waitFor(() => b.feedbackRequests.length >= 1, { what: "b's request event" });
+  const sentByB = b.feedbackRequests.flatMap((r) => r.ids);
+  assert.deepEqual(sentByB.sort(), [...fromA].sort(), 'b sent exactly what a left');
+  const once = await assertExactlyOnce(stack, ids);
+  assert.deepEqual(once.okIds.sort(), [...fromA].sort());
+  // A second look finds nothing more: the slot was released (deleted).
+  await b.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await b.waitForTimeout(300);
+  assert.equal(b.feedbackRequests.length, 1);
+  await assertNoPageErrors(b);
 });

@@ -198,7 +198,9 @@ export const stats = (page) => page.evaluate(() => window.client.stats());
  * on distinct update contents per id (tests give each capture a unique key).
  * Returns { ids, sends, repeats } for diagnostics.
  */
-export function assertExactlyOnce(stack, eventIds) {
+export async function assertExactlyOnce(stack, eventIds) {
+  // A row can be in SQLite a moment before the proxy's answer is recorded.
+  await waitFor(() => stack.proxyLog.every((e) => e.status !== undefined), { what: 'every proxy request answered' });
   const byId = new Map();
   let sends = 0;
   for (const entry of stack.proxyLog) {
