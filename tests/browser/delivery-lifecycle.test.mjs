@@ -16,7 +16,7 @@ after(async () => {
 });
 
 // Nothing goes out by itself: no timed flush, and a failed update waits a minute.
-const HOLD = { retryBaseMs: 60000, retryMaxDelayMs: 60000, jitter: 0, flushIntervalMs: 60000, flushAtUpdates: 1000 };
+const HOLD = { retryBaseMs: 60000, retryMaxDelayMs: 60000, jitter: 0, flushIntervalMs: 60000, flushAtUpdates: 1000, flushAtBytes: 4000000 };
 
 async function setup(t) {
   const stack = await startDeliveryStack();
@@ -301,4 +301,27 @@ test('a live tab takes over the queue of a tab closed next to it (when it become
   await b.waitForTimeout(300);
   assert.equal(b.feedbackRequests.length, 1);
   await assertNoPageErrors(b);
+});
+
+test('closing with more than the 64 KiB beacon quota queued: beacons carry what fits, the next load the rest', async (t) => {
+  const { stack, context } = await setup(t);
+  const ids = (await stack.seed(4)).map((s) => s.eventId);
+  const page = await openDeliveryPage(context, stack, { delivery: HOLD });
+  // Four updates of ~25 KB: about 100 KB in all.
+  const updateIds = await page.evaluate((ids) => ids.map((eventId, i) => client.enrichSpan({ eventId, feedback: { comment: String(i).repeat(12500), note: 'x'.repeat(12500), n: i } }).updateId), ids);
+  await page.close({ runBeforeUnload: true });
+  await waitFor(() => stack.proxyLog.some((e) => e.beacon && e.status === 200), { what: 'beacons' });
+  await new Promise((r) => setTimeout(r, 300));
+  const beacons = stack.proxyLog.filter((e) => e.beacon);
+  const beaconBytes = beacons.reduce((n, e) => n + JSON.stringify({ updates: e.updates }).length, 0);
+  const beaconed = beacons.flatMap((e) => e.updates.map((u) => u.id));
+  assert.ok(beaconed.length >= 1 && beaconed.length < 4, `some but not all went by beacon (${beaconed.length})`);
+  assert.ok(beaconBytes <= 65536, `beacons within the keepalive quota (${beaconBytes} bytes)`);
+  const next = await openDeliveryPage(context, stack, { delivery: FAST });
+  await waitFor(() => ids.every((id, i) => stack.feedbackOf(id)?.n === i), { what: 'all four delivered' });
+  await waitFor(async () => (await stats(next)).sent === 4, { what: 'the next page settled all 4' });
+  const once = await assertExactlyOnce(stack, ids);
+  assert.deepEqual(once.okIds.sort(), [...updateIds].sort());
+  t.diagnostic(`over the beacon quota: ${beacons.length} beacon(s) with ${beaconed.length} updates (${beaconBytes} bytes), the rest by the next load; ${stack.puts().length} PUTs`);
+  await assertNoPageErrors(next);
 });
