@@ -1,9 +1,8 @@
 // Delivery config from the JS side's camelCase JSON text.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "delivery/config.hpp"
 

@@ -38,8 +38,8 @@ bool valid_update_id(const nlohmann::json& j) {
   const auto& s = j.get_ref<const std::string&>();
   if (s.empty() || s.size() > kMaxIdBytes) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
@@ -167,7 +167,8 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
   if (client == nullptr || !client->is_string()) return fail("client_id: expected a string");
   const auto next_update = integer(member(snap, "next_update"), 1, kMaxSafeInteger);
   const auto next_request = integer(member(snap, "next_request"), 1, kMaxSafeInteger);
-  if (!next_update || !next_request) return fail("next_update/next_request: expected integers >= 1");
+  if (!next_update || !next_request)
+    return fail("next_update/next_request: expected integers >= 1");
   std::string session;
   if (!event_id(member(snap, "session_id"), session)) return fail("session_id: invalid");
   const auto* rng_text = member(snap, "rng");
@@ -211,7 +212,8 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
     push_dead_letter(st, std::move(d));
   }
 
-  const int64_t latest_wait = now + std::max(config_.retry_max_delay_ms, config_.retry_after_max_ms);
+  const int64_t latest_wait =
+      now + std::max(config_.retry_max_delay_ms, config_.retry_after_max_ms);
   for (std::size_t i = 0; i < updates->size(); ++i) {
     const auto& j = (*updates)[i];
     const std::string at = "updates[" + std::to_string(i) + "]";
@@ -229,8 +231,10 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
     if (fb == nullptr || !fb->is_object() || !depth_within(*fb, kMaxFeedbackDepth)) {
       return fail(at + ".feedback: expected an object");
     }
-    if (in_flight == nullptr || !in_flight->is_boolean()) return fail(at + ".in_flight: expected a boolean");
-    if (!attempts || !first || !next || !until || !status) return fail(at + ": a number is out of range");
+    if (in_flight == nullptr || !in_flight->is_boolean())
+      return fail(at + ".in_flight: expected a boolean");
+    if (!attempts || !first || !next || !until || !status)
+      return fail(at + ": a number is out of range");
     if (!seen.insert(id->get_ref<const std::string&>()).second) return fail(at + ".id: duplicate");
     e.id = id->get_ref<const std::string&>();
     e.feedback = *fb;

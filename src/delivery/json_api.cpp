@@ -105,7 +105,8 @@ std::string JsonEngine::takeReady(double now, const std::string& reason) {
     // Exactly the proxy batch's `updates`, so JS can send it unchanged.
     auto updates = json::array();
     for (auto& u : req.updates) {
-      updates.push_back({{"id", u.id}, {"event_id", u.event_id}, {"feedback", std::move(u.feedback)}});
+      updates.push_back(
+          {{"id", u.id}, {"event_id", u.event_id}, {"feedback", std::move(u.feedback)}});
     }
     out.push_back({{"id", req.id}, {"updates", std::move(updates)}, {"bytes", req.bytes}});
   }
@@ -118,7 +119,8 @@ std::string JsonEngine::onResult(const std::string& request_id, const std::strin
   const auto t = to_ms(now);
   if (!t) return error("invalid_argument", kBadTime);
   const auto parsed = parse_bounded(results_json);
-  if (!parsed || !parsed->is_array()) return error("invalid_json", "results: expected a JSON array");
+  if (!parsed || !parsed->is_array())
+    return error("invalid_json", "results: expected a JSON array");
   std::vector<UpdateResult> results;
   for (std::size_t i = 0; i < parsed->size(); ++i) {
     const json& r = (*parsed)[i];
@@ -127,7 +129,8 @@ std::string JsonEngine::onResult(const std::string& request_id, const std::strin
     const json* status = member(r, "status");
     const json* retry_after = member(r, "retryAfter");
     const auto code = status ? as_integer(*status, 0, 999) : std::nullopt;
-    if (id == nullptr || !id->is_string()) return error("invalid_argument", at + ".id: expected a string");
+    if (id == nullptr || !id->is_string())
+      return error("invalid_argument", at + ".id: expected a string");
     if (!code) return error("invalid_argument", at + ".status: expected an integer 0..999");
     if (retry_after != nullptr && !retry_after->is_string() && !retry_after->is_null()) {
       return error("invalid_argument", at + ".retryAfter: expected a string or null");
@@ -135,7 +138,8 @@ std::string JsonEngine::onResult(const std::string& request_id, const std::strin
     UpdateResult u;
     u.update_id = id->get<std::string>();
     u.status = static_cast<int>(*code);
-    if (retry_after != nullptr && retry_after->is_string()) u.retry_after = retry_after->get<std::string>();
+    if (retry_after != nullptr && retry_after->is_string())
+      u.retry_after = retry_after->get<std::string>();
     results.push_back(std::move(u));
   }
   return dump_safe(outcome_json(engine_.on_result(request_id, results, *t)));

@@ -14,9 +14,8 @@
 // invalid_snapshot, unsupported_version).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "delivery/config_json.hpp"
 #include "delivery/engine.hpp"
@@ -55,7 +54,8 @@ class JsonEngine {
   std::string takeDeadLetters();
   std::string snapshot() const;  // see engine_snapshot.cpp for the format
   std::string restore(const std::string& snapshot_json, double now);  // {"ok":true,"added"}
-  std::string absorb(const std::string& snapshot_json, double now);   // {"ok":true,"added","skipped"}
+  std::string absorb(const std::string& snapshot_json,
+                     double now);  // {"ok":true,"added","skipped"}
 
  private:
   ParsedConfig parsed_;

@@ -39,7 +39,6 @@ class Rng {
 // base * 2^(attempts-1), capped at max_delay, then scaled by a uniform
 // factor in [1 - jitter, 1 + jitter] and capped again: the cap is a hard
 // ceiling, jitter only spreads delays below it.
-int64_t backoff_delay(int attempts, int64_t base_ms, int64_t max_delay_ms, double jitter,
-                      Rng& rng);
+int64_t backoff_delay(int attempts, int64_t base_ms, int64_t max_delay_ms, double jitter, Rng& rng);
 
 }  // namespace tf::delivery

@@ -1,7 +1,6 @@
 // Delivery engine: flush triggers, request caps, in-flight bound, the
 // `hidden` rules and next_wake. Time is a plain integer (fake clock).
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "delivery/engine.hpp"
@@ -172,7 +171,8 @@ TEST_CASE("hidden skips exponential backoff but honours Retry-After", "[delivery
   CHECK(after[0].updates[0].id == "f-2");
 }
 
-TEST_CASE("hidden requests stay within the keepalive budget in total", "[delivery][flush][hidden]") {
+TEST_CASE("hidden requests stay within the keepalive budget in total",
+          "[delivery][flush][hidden]") {
   Config c = flush_config();
   c.max_request_bytes = 1024;
   c.hidden_budget_bytes = 2048;
@@ -195,7 +195,7 @@ TEST_CASE("a due retry opens a flush and pending updates ride along", "[delivery
   e.enqueue(target(1), json{{"a", 1}}, 0);
   auto rs = e.take_ready(0, FlushReason::flush);
   e.on_request_failed(rs[0].id, 500, "", 0);  // retry at 1000
-  e.enqueue(target(2), json{{"a", 1}}, 500);    // would wait until 1500 alone
+  e.enqueue(target(2), json{{"a", 1}}, 500);  // would wait until 1500 alone
   CHECK(e.next_wake(600) == 1000);
   auto retry = e.take_ready(1000, FlushReason::tick);
   REQUIRE(retry.size() == 1);

@@ -1,7 +1,6 @@
 // JsonEngine: the JSON-text boundary the wasm binding exposes. Round trips
 // of every method's shape, and error objects for every malformed input.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 #include <set>
@@ -71,7 +70,10 @@ TEST_CASE("config: defaults, all keys, and every problem reported", "[delivery][
 TEST_CASE("enqueue → takeReady → onResult round trip in wire format", "[delivery][json]") {
   JsonEngine e(kConfig);
   const json r1 = J(e.enqueue(kA, R"({"rating":4})", 0));
-  CHECK(r1 == json{{"ok", true}, {"updateId", "tab1-1"}, {"eventId", kA}, {"merged", false},
+  CHECK(r1 == json{{"ok", true},
+                   {"updateId", "tab1-1"},
+                   {"eventId", kA},
+                   {"merged", false},
                    {"waitingForSession", false}});
   CHECK(J(e.enqueue(kA, R"({"comment":"good"})", 1))["merged"] == true);
   const json waiting = J(e.enqueue("", R"({"thumbs":"up"})", 2));
@@ -89,21 +91,32 @@ TEST_CASE("enqueue → takeReady → onResult round trip in wire format", "[deli
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0]["id"] == "r-1");
   CHECK(reqs[0]["updates"] == J(R"([
-    {"id":"tab1-1","event_id":")" + kA + R"(","feedback":{"rating":4,"comment":"good"}},
-    {"id":"tab1-2","event_id":")" + kS + R"(","feedback":{"thumbs":"up"}}])"));
+    {"id":"tab1-1","event_id":")" +
+                                kA + R"(","feedback":{"rating":4,"comment":"good"}},
+    {"id":"tab1-2","event_id":")" +
+                                kS + R"(","feedback":{"thumbs":"up"}}])"));
   CHECK(reqs[0]["bytes"] == json{{"updates", reqs[0]["updates"]}}.dump().size());
   CHECK(J(e.stats())["inFlight"] == 2);
 
-  const json out = J(e.onResult("r-1",
-      R"([{"id":"tab1-1","status":200},{"id":"tab1-2","status":503,"retryAfter":"2"}])", 30));
-  CHECK(out == json{{"ok", true}, {"knownRequest", true}, {"delivered", {"tab1-1"}},
-                    {"retrying", {"tab1-2"}}, {"deadLettered", json::array()}});
+  const json out = J(e.onResult(
+      "r-1", R"([{"id":"tab1-1","status":200},{"id":"tab1-2","status":503,"retryAfter":"2"}])",
+      30));
+  CHECK(out == json{{"ok", true},
+                    {"knownRequest", true},
+                    {"delivered", {"tab1-1"}},
+                    {"retrying", {"tab1-2"}},
+                    {"deadLettered", json::array()}});
   CHECK(e.nextWake(30) == 2030);
   CHECK(J(e.pending()) == J(R"([{"id":"tab1-2","event_id":")" + kS +
-                             R"(","feedback":{"thumbs":"up"},"attempts":1}])"));
+                            R"(","feedback":{"thumbs":"up"},"attempts":1}])"));
   const json stats = J(e.stats());
-  CHECK(stats == json{{"queued", 1}, {"inFlight", 0}, {"waitingForSession", 0}, {"sent", 1},
-                      {"retried", 1}, {"dropped", 0}, {"deadLettered", 0},
+  CHECK(stats == json{{"queued", 1},
+                      {"inFlight", 0},
+                      {"waitingForSession", 0},
+                      {"sent", 1},
+                      {"retried", 1},
+                      {"dropped", 0},
+                      {"deadLettered", 0},
                       {"deadLettersEvicted", 0}});
 
   const json again = J(e.takeReady(2030, "explicit"));
@@ -112,8 +125,12 @@ TEST_CASE("enqueue → takeReady → onResult round trip in wire format", "[deli
   CHECK(failed["deadLettered"] == json::array({"tab1-2"}));
   const json dead = J(e.takeDeadLetters());
   REQUIRE(dead.size() == 1);
-  CHECK(dead[0] == json{{"id", "tab1-2"}, {"event_id", kS}, {"feedback", {{"thumbs", "up"}}},
-                        {"status", 400}, {"reason", "rejected"}, {"attempts", 2}});
+  CHECK(dead[0] == json{{"id", "tab1-2"},
+                        {"event_id", kS},
+                        {"feedback", {{"thumbs", "up"}}},
+                        {"status", 400},
+                        {"reason", "rejected"},
+                        {"attempts", 2}});
   CHECK(e.nextWake(2040) == -1);
 }
 
@@ -143,7 +160,8 @@ TEST_CASE("malformed input gives an error object, never a crash", "[delivery][js
   const double inf = std::numeric_limits<double>::infinity();
   require_error(e.enqueue(kA, "{", 0), "invalid_json");
   require_error(e.enqueue(kA, "", 0), "invalid_json");
-  require_error(e.enqueue(kA, std::string(10000, '[') + std::string(10000, ']'), 0), "invalid_json");
+  require_error(e.enqueue(kA, std::string(10000, '[') + std::string(10000, ']'), 0),
+                "invalid_json");
   require_error(e.enqueue(kA, "[1]", 0), "invalid_feedback");
   require_error(e.enqueue(kA, "\"\xff\xfe\"", 0), "invalid_json");
   require_error(e.enqueue("not/an/id", R"({"a":1})", 0), "invalid_event_id");

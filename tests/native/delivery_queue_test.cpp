@@ -1,7 +1,6 @@
 // Delivery engine: queueing, merging, per-target order, session target,
 // queue caps. Time is a plain integer (fake clock).
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "delivery/engine.hpp"
@@ -105,11 +104,11 @@ TEST_CASE("a merge that would exceed max_update_bytes starts a new update after 
   REQUIRE(reqs.size() == 1);
   REQUIRE(reqs[0].updates.size() == 1);  // per target, one at a time
   CHECK(reqs[0].updates[0].id == r1.update_id);
-  CHECK(e.pending()[0]["feedback"] == json::parse(R"({"b":")" + std::string(150, 'y') + R"(","c":1})"));
+  CHECK(e.pending()[0]["feedback"] ==
+        json::parse(R"({"b":")" + std::string(150, 'y') + R"(","c":1})"));
 }
 
-TEST_CASE("an update that alone exceeds the size cap is refused and counted",
-          "[delivery][caps]") {
+TEST_CASE("an update that alone exceeds the size cap is refused and counted", "[delivery][caps]") {
   Config c = queue_config();
   c.max_update_bytes = 300;
   Engine e(c);

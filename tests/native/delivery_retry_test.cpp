@@ -1,8 +1,7 @@
 // Delivery engine: status classes, Retry-After, backoff with jitter, dead
 // letters and partial failure. Time is a plain integer (fake clock).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "delivery/engine.hpp"
@@ -64,11 +63,10 @@ TEST_CASE("parse_retry_after: delta-seconds and IMF-fixdate", "[delivery][retry]
   CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", kRfcDateMs - 5000) == 5000);
   CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", kRfcDateMs + 5000) == 0);
   CHECK(parse_retry_after("Thu, 29 Feb 2024 00:00:00 GMT", 0) == int64_t{1709164800} * 1000);
-  for (const char* bad :
-       {"", "  ", "abc", "-1", "1.5", "2s", "Sun, 06 Nov 1994 08:49:37 UTC",
-        "Sun, 31 Feb 1994 08:49:37 GMT", "Wed, 29 Feb 2023 00:00:00 GMT",
-        "Sun, 06 Nov 1994 25:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
-        "Sun Nov  6 08:49:37 1994", "Xyz, 06 Nov 1994 08:49:37 GMT"}) {
+  for (const char* bad : {"", "  ", "abc", "-1", "1.5", "2s", "Sun, 06 Nov 1994 08:49:37 UTC",
+                          "Sun, 31 Feb 1994 08:49:37 GMT", "Wed, 29 Feb 2023 00:00:00 GMT",
+                          "Sun, 06 Nov 1994 25:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+                          "Sun Nov  6 08:49:37 1994", "Xyz, 06 Nov 1994 08:49:37 GMT"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_retry_after(bad, 0).has_value());
   }
@@ -98,7 +96,8 @@ TEST_CASE("backoff doubles, is capped, and jitter stays in bounds", "[delivery][
   }
   // Seeded: the same seed gives the same delays.
   Rng a(42), b(42);
-  for (int i = 0; i < 10; ++i) CHECK(backoff_delay(2, 1000, 60000, 0.5, a) == backoff_delay(2, 1000, 60000, 0.5, b));
+  for (int i = 0; i < 10; ++i)
+    CHECK(backoff_delay(2, 1000, 60000, 0.5, a) == backoff_delay(2, 1000, 60000, 0.5, b));
 }
 
 TEST_CASE("retryable statuses back off exponentially and resend the same update",

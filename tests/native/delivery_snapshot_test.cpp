@@ -1,7 +1,6 @@
 // Delivery engine: snapshot/restore round trip, hostile snapshots, absorb
 // of another tab's queue, abandon_in_flight. Fake clock.
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <string>
 
@@ -155,9 +154,18 @@ TEST_CASE("hostile mutations of a snapshot never crash and never half-apply",
   Engine source = busy_engine(true);
   const json good = source.snapshot();
   const json flat = good.flatten();
-  const std::vector<json> replacements = {
-      json(), json(true), json(-1), json(0), json(1e300), json(0.5), json("x"),
-      json(""), json::array(), json::object(), json(uint64_t{1} << 62), json(-1e18)};
+  const std::vector<json> replacements = {json(),
+                                          json(true),
+                                          json(-1),
+                                          json(0),
+                                          json(1e300),
+                                          json(0.5),
+                                          json("x"),
+                                          json(""),
+                                          json::array(),
+                                          json::object(),
+                                          json(uint64_t{1} << 62),
+                                          json(-1e18)};
   std::size_t accepted = 0, refused = 0;
   for (auto it = flat.begin(); it != flat.end(); ++it) {
     for (const auto& repl : replacements) {
@@ -220,7 +228,8 @@ TEST_CASE("absorb takes another tab's updates once, never duplicating ids", "[de
 
 TEST_CASE("absorb keeps ids unique even with the same client id", "[delivery][absorb]") {
   Engine old_tab(snap_config("same"));
-  for (int i = 0; i < 5; ++i) old_tab.enqueue(kA, json{{"i", i}}, 0), old_tab.take_ready(0, FlushReason::flush);
+  for (int i = 0; i < 5; ++i)
+    old_tab.enqueue(kA, json{{"i", i}}, 0), old_tab.take_ready(0, FlushReason::flush);
   Engine mine(snap_config("same"));
   REQUIRE(mine.absorb(old_tab.snapshot(), 10).error == Error::none);
   const auto ids = pending_ids(mine);
@@ -228,8 +237,7 @@ TEST_CASE("absorb keeps ids unique even with the same client id", "[delivery][ab
   CHECK(ids.count(fresh) == 0);
 }
 
-TEST_CASE("absorb dead-letters session feedback of a tab without a session",
-          "[delivery][absorb]") {
+TEST_CASE("absorb dead-letters session feedback of a tab without a session", "[delivery][absorb]") {
   Engine other(snap_config("tab-b"));
   other.enqueue("", json{{"thumbs", "down"}}, 0);
   Engine mine(snap_config("tab-a"));
@@ -259,7 +267,7 @@ TEST_CASE("abandon_in_flight makes sent updates retryable with the same ids",
   CHECK(ids == std::vector<std::string>{"s-1", "s-2"});
   CHECK(e.stats().in_flight == 0);
   CHECK(e.stats().queued == 2);
-  CHECK(e.stats().retried == 0);  // not a failure
+  CHECK(e.stats().retried == 0);                            // not a failure
   CHECK_FALSE(e.enqueue(kA, json{{"a", 2}}, 5000).merged);  // it was sent once
 
   CHECK(e.next_wake(5000) == 5000);
