@@ -260,13 +260,19 @@ export class FeedbackClient {
     const orphans = await store.adoptable();
     if (this.#closed || (orphans.length === 0 && !saveAnyway)) return;
     const now = Date.now();
+    const absorbed: string[] = [];
     for (const o of orphans) {
       const r = JSON.parse(this.#core.absorb(o.snapshot, now)) as { ok: boolean; added?: number; message?: string };
       this.#log('adopted queue', { key: o.key, ...r });
-      if (!r.ok) this.#emitError({ code: 'storage_error', message: `could not read a persisted queue: ${r.message ?? ''}` });
+      // A queue this version cannot read (a newer format, or damage) is
+      // left in storage: deleting it would lose what a later version reads.
+      if (r.ok) absorbed.push(o.key);
+      else this.#emitError({ code: 'storage_error', message: `could not read a persisted queue: ${r.message ?? ''}` });
     }
-    await store.save(this.#core.snapshot());
-    for (const o of orphans) await store.release(o.key);
+    // Delete the adopted copies only once ours is durable; if the save
+    // reached memory only, they remain the last persistent copy.
+    if (!(await store.save(this.#core.snapshot()))) return;
+    for (const key of absorbed) await store.release(key);
   }
 
   #adoptLater(): void {
