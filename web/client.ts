@@ -14,6 +14,7 @@ import { proxyTransport } from './transport/proxy.js';
 import type { FetchLike, Transport, WireRequest, WireResult } from './transport/types.js';
 import { compileLimits, type CompiledLimits, type FeedbackLimits } from './validate/index.js';
 import { toPlainJson } from './validate/plain.js';
+import { background } from './timers.js';
 
 /** A feedback object: any JSON structure with an object at the top. */
 export type Feedback = { [key: string]: FeedbackValue };
@@ -528,11 +529,11 @@ export class FeedbackClient {
     if (this.#timer !== undefined && this.#timerAt <= wake) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = wake;
-    this.#timer = setTimeout(() => {
+    this.#timer = background(setTimeout(() => {
       this.#timer = undefined;
       this.#timerAt = Infinity;
       this.#pump('tick');
-    }, Math.max(0, wake - now));
+    }, Math.max(0, wake - now)));
   }
 
   #send(request: WireRequest, hidden: boolean): void {

@@ -5,6 +5,7 @@
 // whose heartbeat went stale is up for adoption: two pages can then both
 // adopt the same slot in a narrow race, which costs a duplicate send that
 // the proxy drops (update ids are idempotent), never a lost update.
+import { background } from '../timers.js';
 import type { Entry } from './entry.js';
 
 export interface Ownership {
@@ -104,7 +105,7 @@ export class HeartbeatOwnership implements Ownership {
   async hold(ownKey: string): Promise<boolean> {
     this.beating.add(ownKey);
     this.mark(Date.now());
-    this.timer = setInterval(() => this.mark(Date.now()), this.heartbeatMs);
+    this.timer = background(setInterval(() => this.mark(Date.now()), this.heartbeatMs));
     // Saying goodbye at pagehide makes a reload adopt at once instead of
     // after staleAfterMs; a page restored from the back/forward cache
     // beats again (if another page adopted meanwhile, updates go twice).

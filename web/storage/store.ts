@@ -1,6 +1,7 @@
 // The QueueStore: the own slot's writes (coalesced, falling down the layers
 // on failure, mirrored synchronously at pagehide) and adoption of slots whose
 // page is gone. Every method resolves; failures become warnings.
+import { background } from '../timers.js';
 import { newest, type Entry } from './entry.js';
 import { describe, isQuotaError, type Layer } from './layer.js';
 import type { Ownership } from './ownership.js';
@@ -207,7 +208,7 @@ export class SlotStore implements QueueStore {
   }
 
   private arm(ms: number): void {
-    this.timer = setTimeout(() => {
+    this.timer = background(setTimeout(() => {
       this.timer = undefined;
       const now = Date.now();
       const quietFor = now - this.lastCall;
@@ -217,7 +218,7 @@ export class SlotStore implements QueueStore {
         return;
       }
       void this.flushSoon();
-    }, ms);
+    }, ms));
   }
 
   private async flushSoon(): Promise<void> {
