@@ -53,6 +53,9 @@ layer js node --test --test-reporter=tap tests/js/
 layer collector node --test --test-reporter=tap tests/collector/ tests/proxy/
 layer types bash tests/types/check.sh
 layer pack node --test --test-reporter=tap tests/pack/
+# libFuzzer with ASan+UBSan on validation, merge, snapshots and the diff:
+# a bounded run here; `FUZZ_SECONDS=600 bash scripts/fuzz.sh` for a long one.
+layer fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash scripts/fuzz.sh
 if [ -d tests/browser ]; then
   layer browser node --test --test-concurrency=1 --test-reporter=tap tests/browser/
 fi
