@@ -104,7 +104,7 @@ async function assertReloadDelivers(t, stack, page, ids, kind, code) {
   assert.equal(s.persistence, kind, 'the new document uses the same fallback');
   assert.equal(s.queued + s.inFlight, 0);
   await assertOneWarning(page, code);
-  const once = assertExactlyOnce(stack, ids);
+  const once = await assertExactlyOnce(stack, ids);
   for (const u of pendingIds) assert.ok(once.okIds.includes(u), `update ${u} applied`);
   t.diagnostic(`${kind}: reload with ${ids.length} queued, beacon refused: ${stack.proxyLog.length} proxy requests, delivered by the next document`);
   await assertNoPageErrors(page);
@@ -164,7 +164,7 @@ test('IndexedDB missing and localStorage throwing SecurityError: memory only, on
   await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
   await page.waitForTimeout(200);
   await assertOneWarning(page, 'storage_unavailable');
-  assertExactlyOnce(stack, ids);
+  await assertExactlyOnce(stack, ids);
   await assertNoPageErrors(page);
 });
 
@@ -184,7 +184,31 @@ test('localStorage throwing SecurityError with IndexedDB working: IndexedDB in u
   await waitFor(() => ids.every((id) => stack.feedbackOf(id)?.before_reload === true), { what: 'the queue of the old document delivered' });
   assert.equal((await stats(page)).persistence, 'indexeddb');
   assert.deepEqual(await errors(page), []);
-  const once = assertExactlyOnce(stack, ids);
+  const once = await assertExactlyOnce(stack, ids);
   for (const u of pendingIds) assert.ok(once.okIds.includes(u), `update ${u} applied`);
   await assertNoPageErrors(page);
 });
+
+test(
+  'localStorage throwing SecurityError with IndexedDB working: updates captured just before a reload survive it',
+  {
+    todo:
+      'known loss: with no synchronous layer the pagehide write goes to IndexedDB only and does not commit before the ' +
+      'document is torn down; the next document adopts the older (empty) copy and deletes the slot (web/storage/store.ts saveNow)',
+  },
+  async (t) => {
+    const { stack, page } = await setup(t, [BREAK.localStorageBlocked], { delivery: HOLD });
+    const ids = (await stack.seed(3)).map((s) => s.eventId);
+    assert.equal((await stats(page)).persistence, 'indexeddb');
+    // Captured and reloaded at once: only the pagehide write can carry them (the beacon fails).
+    await capture(page, ids, 'just_before');
+    stack.failProxy(1000, 503, undefined, { beaconsOnly: true });
+    await page.addInitScript((delivery) => (window.__deliveryOptions = { delivery }), FAST);
+    await page.reload();
+    await waitForReady(page);
+    // Any adoption path: at start, and again when the page becomes visible.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await waitFor(() => ids.every((id) => stack.feedbackOf(id)?.just_before === true), { what: 'the queue of the old document delivered', timeoutMs: 5000 });
+    await assertNoPageErrors(page);
+  },
+);
