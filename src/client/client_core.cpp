@@ -1,6 +1,9 @@
 // ClientCore: limits + delivery engine behind one JSON-text surface.
 #include "client/client_core.hpp"
 
+#include <cmath>
+#include <cstdint>
+
 #include "feedback/json_api.hpp"
 #include "feedback/validate.hpp"
 
@@ -62,26 +65,34 @@ ClientCore::ClientCore(const std::string& options_json)
 
 std::string ClientCore::capture(const std::string& event_id, const std::string& feedback_json,
                                 double now) {
+  // The hot path of every enrichSpan / enrichSession: one parse, one
+  // validation walk, one enqueue (merge), one small result string.
   Issues issues;
-  const json feedback = parse_json(feedback_json, "feedback", issues);
+  json feedback = parse_json(feedback_json, "feedback", issues);
   if (issues.empty()) issues = validate_feedback(feedback, limits_);
+  if (issues.empty() && (!engine_.usable() || !std::isfinite(now) || now < 0 || now > 9e15)) {
+    issues.push_back({"now", "invalid_argument", "now: not a usable time (invalid_argument)"});
+  }
   if (!issues.empty()) {
     return json{{"ok", false}, {"errors", issues_to_json(issues)}}.dump();
   }
-  const std::string result = engine_.enqueue(event_id, feedback_json, now);
-  // Engine refusals (queue_full, update_too_large) become issues too, so
-  // the caller has one error shape; the queue is untouched by them.
-  json r = json::parse(std::string_view(result), nullptr, false);
-  if (r.is_object() && r.value("ok", false) == false) {
-    const std::string code = r.value("code", std::string("rejected"));
-    const std::string msg = r.value("message", std::string("the update was refused"));
+  const auto r = engine_.engine().enqueue(event_id, feedback, static_cast<std::int64_t>(now));
+  if (r.error != delivery::Error::none) {
+    // Engine refusals (queue_full, update_too_large, ...) take the same
+    // shape as validation issues; nothing queued is touched by them.
+    const std::string code = delivery::error_code(r.error);
     return json{{"ok", false},
                 {"errors", json::array({{{"path", "feedback"},
                                          {"code", code},
-                                         {"message", "feedback: " + msg + " (" + code + ")"}}})}}
+                                         {"message", "feedback: " + r.message + " (" + code + ")"}}})}}
         .dump();
   }
-  return result;
+  return json{{"ok", true},
+              {"updateId", r.update_id},
+              {"eventId", r.event_id ? json(*r.event_id) : json()},
+              {"merged", r.merged},
+              {"waitingForSession", r.waiting_for_session}}
+      .dump();
 }
 
 }  // namespace tf

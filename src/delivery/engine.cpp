@@ -8,6 +8,7 @@
 //     what the proxy deduplicates on);
 //   - every queued update fits alone in a request (max_update_bytes()).
 #include "delivery/engine.hpp"
+#include "feedback/text.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -130,16 +131,16 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
   }
 
   Entry e;
-  e.id = config_.client_id + "-" + std::to_string(s_.next_update);
+  e.id = config_.client_id + "-" + decimal(s_.next_update);
   e.event_id = target;
   e.feedback = feedback;
   e.first_enqueued_ms = now;
   e.next_attempt_ms = now;
   e.bytes = entry_bytes(e);
   if (e.bytes > max_update_bytes()) {
-    return refuse(Error::update_too_large, "update of " + std::to_string(e.bytes) +
+    return refuse(Error::update_too_large, "update of " + decimal(e.bytes) +
                                                " bytes exceeds " +
-                                               std::to_string(max_update_bytes()));
+                                               decimal(max_update_bytes()));
   }
   if (s_.queue.size() + 1 > config_.max_queue_updates) {
     return refuse(Error::queue_full, "max_queue_updates reached");

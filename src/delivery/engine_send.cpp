@@ -4,10 +4,11 @@
 // (heads()), so order per target holds and at most one is in flight.
 #include <algorithm>
 #include <limits>
-#include <unordered_set>
+#include <set>
 #include <utility>
 
 #include "delivery/engine.hpp"
+#include "feedback/text.hpp"
 
 namespace tf::delivery {
 
@@ -15,7 +16,7 @@ std::vector<std::size_t> Engine::heads() const {
   // The first update of each known target, unless it is in flight: later
   // updates of a target wait for the earlier one to complete.
   std::vector<std::size_t> out;
-  std::unordered_set<std::string_view> seen;
+  std::set<std::string_view> seen;
   for (std::size_t i = 0; i < s_.queue.size(); ++i) {
     const Entry& e = s_.queue[i];
     if (e.event_id.empty() || !seen.insert(e.event_id).second) continue;
@@ -105,7 +106,7 @@ std::vector<Request> Engine::take_ready(int64_t now, FlushReason reason) {
   out.reserve(groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
     Request req;
-    req.id = "r-" + std::to_string(s_.next_request++);
+    req.id = "r-" + decimal(s_.next_request++);
     req.bytes = sizes[g];
     auto& ids = s_.in_flight[req.id];
     for (std::size_t i : groups[g]) {

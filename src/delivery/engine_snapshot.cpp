@@ -16,9 +16,10 @@
 // Unknown extra keys are ignored, so version 1 can grow optional fields.
 #include <algorithm>
 #include <cstdio>
-#include <unordered_set>
+#include <set>
 
 #include "delivery/engine.hpp"
+#include "feedback/text.hpp"
 #include "delivery/json_read.hpp"
 
 namespace tf::delivery {
@@ -46,9 +47,11 @@ bool valid_update_id(const nlohmann::json& j) {
 // The rng state as hex text: JSON numbers above 2^53 would not survive a
 // JSON.parse/JSON.stringify round trip on the JS side.
 std::string to_hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
+  // By hand: snprintf would pull printf into the wasm module.
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
+  return out;
 }
 
 std::optional<uint64_t> from_hex(const nlohmann::json& j) {
@@ -158,7 +161,7 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
   if (!version) return fail("version: expected an integer");
   if (*version != kVersion) {
     res.error = Error::unsupported_version;
-    res.message = "version " + std::to_string(*version) + " is not supported (expected 1)";
+    res.message = "version " + decimal(*version) + " is not supported (expected 1)";
     return res;
   }
   // After the version check: a future version may nest differently.
@@ -184,11 +187,11 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
   st.next_request = static_cast<uint64_t>(*next_request);
   if (!session.empty()) st.session_id = session;
   st.rng = Rng(*rng);
-  std::unordered_set<std::string> seen;
+  std::set<std::string> seen;
 
   for (std::size_t i = 0; i < dead->size(); ++i) {
     const auto& j = (*dead)[i];
-    const std::string at = "dead_letters[" + std::to_string(i) + "]";
+    const std::string at = "dead_letters[" + decimal(i) + "]";
     DeadLetter d;
     const auto* id = member(j, "id");
     const auto* fb = member(j, "feedback");
@@ -216,7 +219,7 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
       now + std::max(config_.retry_max_delay_ms, config_.retry_after_max_ms);
   for (std::size_t i = 0; i < updates->size(); ++i) {
     const auto& j = (*updates)[i];
-    const std::string at = "updates[" + std::to_string(i) + "]";
+    const std::string at = "updates[" + decimal(i) + "]";
     Entry e;
     const auto* id = member(j, "id");
     const auto* fb = member(j, "feedback");
@@ -306,7 +309,7 @@ LoadResult Engine::absorb(const nlohmann::json& snap, int64_t now) {
   LoadResult res = parse_snapshot(snap, now, other);
   if (res.error != Error::none) return res;
   res.added = 0;
-  std::unordered_set<std::string> held;
+  std::set<std::string> held;
   for (const auto& e : s_.queue) held.insert(e.id);
   for (const auto& d : s_.dead_letters) held.insert(d.id);
 

@@ -1,5 +1,6 @@
 // JSON text in, JSON text out, errors as data; see json_api.hpp.
 #include "delivery/json_api.hpp"
+#include "feedback/text.hpp"
 
 #include <cmath>
 #include <optional>
@@ -124,7 +125,7 @@ std::string JsonEngine::onResult(const std::string& request_id, const std::strin
   std::vector<UpdateResult> results;
   for (std::size_t i = 0; i < parsed->size(); ++i) {
     const json& r = (*parsed)[i];
-    const std::string at = "results[" + std::to_string(i) + "]";
+    const std::string at = "results[" + decimal(i) + "]";
     const json* id = member(r, "id");
     const json* status = member(r, "status");
     const json* retry_after = member(r, "retryAfter");

@@ -57,6 +57,11 @@ class JsonEngine {
   std::string absorb(const std::string& snapshot_json,
                      double now);  // {"ok":true,"added","skipped"}
 
+  // For a caller that already holds parsed, validated feedback (the client
+  // core's capture path): the engine itself, so nothing is parsed twice.
+  bool usable() const { return config_error_.empty(); }
+  Engine& engine() { return engine_; }
+
  private:
   ParsedConfig parsed_;
   Engine engine_;

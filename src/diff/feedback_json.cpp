@@ -7,6 +7,7 @@
 #include <string>
 
 #include "diff/diff.hpp"
+#include "feedback/text.hpp"
 
 namespace tf::diff {
 
@@ -65,7 +66,7 @@ bool read_count(const json& v, const char* key, std::uint64_t max, std::uint64_t
   if (ok_type) out = v.get<std::uint64_t>();
   if (!ok_type || out > max) {
     error.path = key;
-    error.message = std::string(key) + " must be an integer from 0 to " + std::to_string(max);
+    error.message = std::string(key) + " must be an integer from 0 to " + decimal(max);
     return false;
   }
   return true;
