@@ -143,3 +143,39 @@ for (const legacy of [false, true]) {
     assert.deepEqual(getEvent(collector.db, eventId).feedback, { rating: true });
   });
 }
+
+test('signed tokens end to end: the client sends its token; a token for another session is refused per update', async (t) => {
+  const { mintFeedbackToken } = await import('../../dist/server/index.js');
+  const secret = 'test-secret-test-secret-test-secret-1234';
+  const collector = await startTempCollector();
+  const proxy = await startProxyServer({ honeyhiveUrl: collector.url, apiKey: TEST_API_KEY, path: '/feedback', feedbackTokens: { secret } });
+  t.after(async () => {
+    await proxy.close();
+    await collector.dispose();
+  });
+  const mine = await collector.client.seedSession('mine');
+  const theirs = await collector.client.seedSession('theirs');
+  let token = mintFeedbackToken({ secret, sessionId: mine.sessionId, eventIds: [mine.eventId] });
+  const errors = [];
+  const client = await init({ endpoint: `${proxy.url}/feedback`, token: () => token, delivery: fast, onError: (e) => errors.push(e) });
+  t.after(() => client.close());
+  client.setSession(mine.sessionId);
+  client.enrichSpan({ eventId: mine.eventId, feedback: { rating: true } });
+  client.enrichSession({ feedback: { score: 5 } });
+  client.enrichSpan({ eventId: theirs.eventId, feedback: { rating: false } });
+  const report = await client.flush();
+  assert.equal(report.delivered, 2);
+  assert.equal(report.deadLettered, 1);
+  assert.deepEqual(getEvent(collector.db, mine.eventId).feedback, { rating: true });
+  assert.deepEqual(getEvent(collector.db, mine.sessionId).feedback, { score: 5 });
+  assert.deepEqual(getEvent(collector.db, theirs.eventId).feedback, {}, "nothing lands on another session's event");
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].status, 403);
+  assert.equal(errors[0].eventId, theirs.eventId);
+  // A forged token is refused for the whole batch.
+  token = mintFeedbackToken({ secret: 'forged-secret-forged-secret-forged-1234', sessionId: mine.sessionId });
+  client.enrichSession({ feedback: { comment: 'forged' } });
+  const forged = await client.flush();
+  assert.equal(forged.deadLettered, 1);
+  assert.deepEqual(getEvent(collector.db, mine.sessionId).feedback, { score: 5 });
+});
