@@ -7,6 +7,7 @@
 import { openDriver } from './lib/pages.mjs';
 import { uuids } from './lib/stats.mjs';
 import { FEEDBACK } from './capture.mjs';
+import { wasmGrowth } from './report.mjs';
 
 export async function measureMemory(browser, net, { captures = 1_000_000, budgetMs = 150_000, sampleMs = 2000, log = () => {} } = {}) {
   const { context, page, startup, errors } = await openDriver(browser, net, 'ours', { namespace: 'memory' });
@@ -72,7 +73,7 @@ export async function measureMemory(browser, net, { captures = 1_000_000, budget
   const heap = samples.map((s) => s.jsHeapUsed);
   const half = samples.slice(Math.floor(samples.length / 2));
   log(`memory: ${end.mem.done} captures in ${(elapsedMs / 1000).toFixed(0)} s`);
-  return {
+  const result = {
     requested: captures,
     captures: end.mem.done,
     stoppedAtBudget: end.mem.done < captures,
@@ -81,8 +82,9 @@ export async function measureMemory(browser, net, { captures = 1_000_000, budget
     final: end.stats,
     wasm: { first: wasm[0], max: Math.max(...wasm), last: wasm.at(-1) },
     jsHeap: { first: heap[0], max: Math.max(...heap), last: heap.at(-1), maxSecondHalf: Math.max(...half.map((s) => s.jsHeapUsed)), minSecondHalf: Math.min(...half.map((s) => s.jsHeapUsed)) },
-    flat: Math.max(...wasm) === wasm.at(-1) && Math.max(...half.map((s) => s.wasmBytes)) === Math.min(...half.map((s) => s.wasmBytes)),
     samples,
     pageErrors: errors.slice(0, 3),
   };
+  const growth = wasmGrowth(result);
+  return { ...result, flat: growth.flat, wasmGrowthSteps: growth.steps };
 }
