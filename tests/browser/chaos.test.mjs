@@ -252,7 +252,7 @@ test('chaos: thousands of captures through faults, offline, reloads and a second
     if (rng() < 0.25) await injectFault();
     const onTab2 = tab2 && rng() < 0.3;
     await burst(onTab2 ? tab2 : main, onTab2 ? tab2Events : mainEvents, 1 + Math.floor(rng() * 25), onTab2 ? 'tab2' : `main${doc}`);
-    await sleep(Math.floor(rng() * 60));
+    await sleep(Math.floor(rng() * 120)); // lets backoffs and Retry-After waits overlap the captures
   }
   const scheduleMs = Date.now() - started;
 
