@@ -8,6 +8,7 @@
 //     what the proxy deduplicates on);
 //   - every queued update fits alone in a request (max_update_bytes()).
 #include "delivery/engine.hpp"
+#include "feedback/size.hpp"
 #include "feedback/text.hpp"
 
 #include <algorithm>
@@ -28,8 +29,8 @@ std::size_t bytes_of(const std::string& id, const std::string& event_id,
   // retargeting can only shrink an update and never push it over a cap.
   const std::string target = event_id.empty() ? std::string(kMaxEventIdBytes, 'x') : event_id;
   constexpr std::size_t kFixed = 31;  // {"id": ,"event_id": ,"feedback": }
-  return kFixed + dump_safe(nlohmann::json(id)).size() + dump_safe(nlohmann::json(target)).size() +
-         dump_safe(feedback).size();
+  // Counted, not dumped: this runs on every capture.
+  return kFixed + tf::serialized_size(id) + tf::serialized_size(target) + tf::serialized_size(feedback);
 }
 
 bool never_sent(int attempts, const std::string& request_id) {

@@ -1,6 +1,8 @@
 // Feedback validation: one iterative walk that collects every violation.
-#include "feedback/text.hpp"
 #include "feedback/validate.hpp"
+
+#include "feedback/size.hpp"
+#include "feedback/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -83,9 +85,56 @@ const char* type_name(const json& v) {
   }
 }
 
+// Where a value sits, as a chain of parent links: the drill-down path
+// string is only built when an issue is reported (valid feedback, the
+// common case, allocates no path at all).
+struct Node {
+  int parent;               // -1 for the top-level object
+  const std::string* key;   // object member, or nullptr for an array item
+  std::size_t index;        // array index when key == nullptr
+};
+
+struct PathRef {
+  int node;
+  const std::string* key = nullptr;  // an extra last segment, if any
+  std::size_t index = 0;
+  bool has_index = false;
+};
+
 class Walker {
  public:
   explicit Walker(const Limits& limits) : limits_(limits) {}
+
+  std::vector<Node> nodes;
+
+  std::string path(const PathRef& ref) const {
+    std::vector<const Node*> chain;
+    for (int n = ref.node; n >= 0; n = nodes[static_cast<std::size_t>(n)].parent) {
+      chain.push_back(&nodes[static_cast<std::size_t>(n)]);
+    }
+    std::string out = "feedback";
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      if ((*it)->parent < 0 && (*it)->key == nullptr) continue;  // the top itself
+      out += '.';
+      out += (*it)->key ? path_key(*(*it)->key) : decimal((*it)->index);
+    }
+    if (ref.key) {
+      out += '.';
+      out += path_key(*ref.key);
+    } else if (ref.has_index) {
+      out += '.';
+      out += decimal(ref.index);
+    }
+    return out;
+  }
+
+  void add(const PathRef& ref, const char* code, const std::string& what) {
+    if (issues_.size() >= limits_.max_issues) {
+      capped_ = true;
+      return;
+    }
+    add(path(ref), code, what);
+  }
 
   // True once a violation past max_issues was found: stop walking.
   bool capped() const { return capped_; }
@@ -107,9 +156,9 @@ class Walker {
     return std::move(issues_);
   }
 
-  void check_well_known(const std::string& key, const json& v, const std::string& path);
-  void check_key(const std::string& key, const std::string& path);
-  void check_scalar(const json& v, const std::string& path);
+  void check_well_known(const std::string& key, const json& v, const PathRef& path);
+  void check_key(const std::string& key, const PathRef& path);
+  void check_scalar(const json& v, const PathRef& path);
 
  private:
   const Limits& limits_;
@@ -117,7 +166,7 @@ class Walker {
   bool capped_ = false;
 };
 
-void Walker::check_key(const std::string& key, const std::string& path) {
+void Walker::check_key(const std::string& key, const PathRef& path) {
   if (key.empty()) {
     add(path, "empty_key", "keys must not be empty");
   } else if (key.find('.') != std::string::npos) {
@@ -136,7 +185,7 @@ void Walker::check_key(const std::string& key, const std::string& path) {
   if (!is_valid_utf8(key)) add(path, "invalid_utf8", "key is not valid UTF-8");
 }
 
-void Walker::check_scalar(const json& v, const std::string& path) {
+void Walker::check_scalar(const json& v, const PathRef& path) {
   if (v.is_null()) {
     add(path, "null_value",
         "null is not a feedback value; leave the field out, or use a boolean, number or string");
@@ -153,7 +202,7 @@ void Walker::check_scalar(const json& v, const std::string& path) {
   }
 }
 
-void Walker::check_well_known(const std::string& key, const json& v, const std::string& path) {
+void Walker::check_well_known(const std::string& key, const json& v, const PathRef& path) {
   if (key == "ground_truth") {
     if (!v.is_string()) {
       add(path, "wrong_type",
@@ -190,7 +239,7 @@ void Walker::check_well_known(const std::string& key, const json& v, const std::
       return;
     }
     for (auto it = v.begin(); it != v.end(); ++it) {
-      const auto child = join_path(path, path_key(it.key()));
+      const PathRef child{path.node, &it.key()};
       const auto& a = it.value();
       if (a.is_number()) {
         if (a.get<double>() < 0) add(child, "out_of_range", "action counts must not be negative");
@@ -207,7 +256,7 @@ void Walker::check_well_known(const std::string& key, const json& v, const std::
     }
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (!v[i].is_object()) {
-        add(join_path(path, decimal(i)), "wrong_type",
+        add(PathRef{path.node, nullptr, i, true}, "wrong_type",
             std::string("each edit must be an object, not ") + type_name(v[i]));
       }
     }
@@ -217,7 +266,7 @@ void Walker::check_well_known(const std::string& key, const json& v, const std::
 // A value waiting to be walked, with the nesting depths of its parent.
 struct Frame {
   const json* value;
-  std::string path;
+  int node;  // index into Walker::nodes
   int object_depth;
   int array_depth;
 };
@@ -259,29 +308,29 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
   // decided when it is popped, and a container past a limit is reported
   // there and not descended into.
   std::vector<Frame> stack;
-  stack.push_back({&feedback, "feedback", -1, 0});
+  w.nodes.push_back({-1, nullptr, 0});
+  stack.push_back({&feedback, 0, -1, 0});
   while (!stack.empty() && !w.capped()) {
-    Frame f = std::move(stack.back());
+    const Frame f = stack.back();
     stack.pop_back();
     const json& v = *f.value;
+    const PathRef here{f.node};
 
     if (!v.is_object() && !v.is_array()) {
-      w.check_scalar(v, f.path);
+      w.check_scalar(v, here);
       continue;
     }
     int od = f.object_depth;
     int ad = f.array_depth;
     if (v.is_object() && ++od > limits.max_object_depth) {
-      w.add(f.path, "max_object_depth",
-            "objects are nested " + decimal(od) +
-                " levels deep here; HoneyHive allows at most " +
+      w.add(here, "max_object_depth",
+            "objects are nested " + decimal(od) + " levels deep here; HoneyHive allows at most " +
                 decimal(limits.max_object_depth));
       continue;
     }
     if (v.is_array() && ++ad > limits.max_array_depth) {
-      w.add(f.path, "max_array_depth",
-            "arrays are nested " + decimal(ad) +
-                " levels deep here; HoneyHive allows at most " +
+      w.add(here, "max_array_depth",
+            "arrays are nested " + decimal(ad) + " levels deep here; HoneyHive allows at most " +
                 decimal(limits.max_array_depth));
       continue;
     }
@@ -290,22 +339,23 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
     if (v.is_object()) {
       const bool top = od == 0;
       for (auto it = v.begin(); it != v.end(); ++it) {
-        std::string child = join_path(f.path, path_key(it.key()));
+        w.nodes.push_back({f.node, &it.key(), 0});
+        const PathRef child{static_cast<int>(w.nodes.size() - 1)};
         w.check_key(it.key(), child);
         if (top) w.check_well_known(it.key(), it.value(), child);
-        stack.push_back({&it.value(), std::move(child), od, ad});
+        stack.push_back({&it.value(), child.node, od, ad});
       }
     } else {
       for (std::size_t i = 0; i < v.size(); ++i) {
-        stack.push_back({&v[i], join_path(f.path, decimal(i)), od, ad});
+        w.nodes.push_back({f.node, nullptr, i});
+        stack.push_back({&v[i], static_cast<int>(w.nodes.size() - 1), od, ad});
       }
     }
     std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
   }
 
   if (!w.capped()) {
-    // Replace, not throw, on bad UTF-8: it has been reported above already.
-    const auto size = feedback.dump(-1, ' ', false, json::error_handler_t::replace).size();
+    const auto size = serialized_size(feedback);
     if (size > limits.max_total_bytes) {
       w.add("feedback", "too_large",
             "serialized feedback is " + decimal(size) + " bytes; at most " +
