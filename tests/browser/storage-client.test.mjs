@@ -191,11 +191,8 @@ test('localStorage throwing SecurityError with IndexedDB working: IndexedDB in u
 
 test(
   'localStorage throwing SecurityError with IndexedDB working: updates captured just before a reload survive it',
-  {
-    todo:
-      'known loss: with no synchronous layer the pagehide write goes to IndexedDB only and does not commit before the ' +
-      'document is torn down; the next document adopts the older (empty) copy and deletes the slot (web/storage/store.ts saveNow)',
-  },
+  // Was a known loss: with no synchronous layer, saveSoon now writes each burst
+  // to IndexedDB at once (web/storage/store.ts delayMs), not 250 ms later.
   async (t) => {
     const { stack, page } = await setup(t, [BREAK.localStorageBlocked], { delivery: HOLD });
     const ids = (await stack.seed(3)).map((s) => s.eventId);

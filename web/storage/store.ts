@@ -102,7 +102,7 @@ export class SlotStore implements QueueStore {
     this.lastCall = now;
     // One timer per burst, re-armed only when it fires early: a loop of
     // 1,000 changes costs 1,000 assignments, not 1,000 timers.
-    if (this.timer === undefined && !this.soonWrite) this.arm(this.settings.saveDelayMs);
+    if (this.timer === undefined && !this.soonWrite) this.arm(this.delayMs());
   }
 
   saveNow(snapshot: string): void {
@@ -207,14 +207,27 @@ export class SlotStore implements QueueStore {
     }
   }
 
+  /**
+   * How long saveSoon waits for a burst to end. Without a persistent layer
+   * that writes synchronously (localStorage blocked, IndexedDB working),
+   * saveNow at pagehide cannot make the last changes durable: the async
+   * IndexedDB write may never commit. Then every burst is written at once,
+   * so at most the changes of the current task are at risk.
+   */
+  private delayMs(): number {
+    const syncPersistent = this.layers.some((l) => l.writeSync && l.persistent);
+    return syncPersistent || !this.current.persistent ? this.settings.saveDelayMs : 0;
+  }
+
   private arm(ms: number): void {
     this.timer = background(setTimeout(() => {
       this.timer = undefined;
       const now = Date.now();
       const quietFor = now - this.lastCall;
       const waited = now - this.burstStart;
-      if (quietFor < this.settings.saveDelayMs && waited < this.settings.maxSaveDelayMs) {
-        this.arm(Math.min(this.settings.saveDelayMs - quietFor, this.settings.maxSaveDelayMs - waited));
+      const delay = this.delayMs();
+      if (quietFor < delay && waited < this.settings.maxSaveDelayMs) {
+        this.arm(Math.min(delay - quietFor, this.settings.maxSaveDelayMs - waited));
         return;
       }
       void this.flushSoon();
