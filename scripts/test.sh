@@ -24,6 +24,8 @@ count() {
     p=$(echo "$line" | sed -nE 's/.*\| ([0-9]+) passed.*/\1/p'); f=$(echo "$line" | sed -nE 's/.*\| ([0-9]+) failed.*/\1/p')
   elif line=$(grep -E '^All tests passed \(' "$log" | tail -1) && [ -n "$line" ]; then
     p=$(echo "$line" | sed -nE 's/.* in ([0-9]+) test cases?\)/\1/p')
+  elif line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1) && [ -n "$line" ]; then
+    p=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed.*/\1/p'); f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed$/\1/p')
   else
     p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
     f=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
@@ -45,10 +47,10 @@ layer() {
 
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
-layer native-catch2 build/native/tf_tests
+layer native-catch2 build/native/tf_tests --use-colour no
 # The suite builds 2,000-10,000-deep JSON values in tests: nlohmann copies
 # them recursively, and wasm frames live on the JS stack (default ~1 MB).
-layer wasm-catch2 node --stack-size=4000 tests/native/run-wasm.cjs
+layer wasm-catch2 node --stack-size=4000 tests/native/run-wasm.cjs --use-colour no
 layer js node --test --test-reporter=tap tests/js/
 layer collector node --test --test-reporter=tap tests/collector/ tests/proxy/
 layer types bash tests/types/check.sh
