@@ -31,7 +31,8 @@ function nodeFs(): NodeFs | undefined {
 }
 
 function defaultWasmUrl(): URL {
-  return new URL('../' + WASM_FILE, import.meta.url);
+  // A literal, so bundlers that follow new URL(..., import.meta.url) see it.
+  return new URL('../trace_feedback_core.wasm', import.meta.url);
 }
 
 function factoryOptions(options: LoadOptions): CoreModuleOptions {
