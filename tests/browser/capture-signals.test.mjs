@@ -4,31 +4,22 @@
 // detach(), and errors from DOM paths going to host.report, never the page.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startStaticServer, waitFor } from './harness.mjs';
+import { browserSuite, openPage, waitFor } from './harness.mjs';
 
 const A1 = '11111111-1111-4111-8111-111111111111';
 const A3 = '33333333-3333-4333-8333-333333333333';
 const A4 = '44444444-4444-4444-8444-444444444444';
 
-let web;
-let browser;
-before(async () => {
-  web = await startStaticServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const suite = browserSuite();
 
 async function open(t, options, context) {
   if (!context) {
-    context = await browser.newContext();
+    context = await suite.browser.newContext();
     t.after(() => context.close());
   }
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.url });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.web.url });
   const q = options ? `?options=${encodeURIComponent(JSON.stringify(options))}` : '';
-  const page = await openPage(context, `${web.url}/tests/browser/pages/capture.html${q}`);
+  const page = await openPage(context, `${suite.web.url}/tests/browser/pages/capture.html${q}`);
   await waitFor(() => page.evaluate(() => window.ready === true), { what: 'capture page' });
   return page;
 }

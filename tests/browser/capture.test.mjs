@@ -4,26 +4,17 @@
 // Capture hands to enrich(); see pages/capture.js.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startStaticServer, waitFor } from './harness.mjs';
+import { browserSuite, openPage, waitFor } from './harness.mjs';
 
 const A1 = '11111111-1111-4111-8111-111111111111';
 const A2 = '22222222-2222-4222-8222-222222222222';
 
-let web;
-let browser;
-before(async () => {
-  web = await startStaticServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const suite = browserSuite();
 
 async function open(t, query = '') {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   t.after(() => context.close());
-  const page = await openPage(context, `${web.url}/tests/browser/pages/capture.html${query}`);
+  const page = await openPage(context, `${suite.web.url}/tests/browser/pages/capture.html${query}`);
   await waitFor(() => page.evaluate(() => window.ready === true), { what: 'capture page' });
   return page;
 }

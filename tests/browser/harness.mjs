@@ -6,6 +6,7 @@ import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startTempCollector, TEST_API_KEY } from '../../collector/testing.mjs';
 import { createProxyHandler } from '../../dist/server/index.js';
@@ -128,4 +129,22 @@ export async function waitFor(fn, { timeoutMs = 15000, intervalMs = 50, what = '
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+/**
+ * One static server and one Chromium shared by a test file's tests, started
+ * before the first and closed after the last: `suite.web.url`,
+ * `suite.browser.newContext()`.
+ */
+export function browserSuite(serverOptions) {
+  const suite = { web: undefined, browser: undefined };
+  before(async () => {
+    suite.web = await startStaticServer(serverOptions);
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.web?.close();
+  });
+  return suite;
 }

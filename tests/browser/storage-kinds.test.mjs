@@ -3,20 +3,10 @@
 // back with one warning each; saveSoon coalesces bursts into one write.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startStaticServer, waitFor } from './harness.mjs';
+import { browserSuite, openPage, waitFor } from './harness.mjs';
 
 const PAGE = '/tests/browser/pages/storage.html';
-let web;
-let browser;
-
-before(async () => {
-  web = await startStaticServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const suite = browserSuite();
 
 // Init scripts run before any page script, so the store meets a browser
 // that really lacks (or breaks) the feature, without mocking the store.
@@ -56,9 +46,9 @@ const COUNT_WRITES = () => {
 };
 
 async function freshPage(initScripts = []) {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   for (const script of initScripts) await context.addInitScript(script);
-  const page = await openPage(context, web.url + PAGE);
+  const page = await openPage(context, suite.web.url + PAGE);
   await waitFor(() => page.evaluate(() => window.storageReady === true), { what: 'storage page' });
   return { context, page };
 }

@@ -4,20 +4,10 @@
 // IndexedDB write. Then the same without Web Locks (heartbeats).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startStaticServer, waitFor } from './harness.mjs';
+import { browserSuite, openPage, waitFor } from './harness.mjs';
 
 const PAGE = '/tests/browser/pages/storage.html';
-let web;
-let browser;
-
-before(async () => {
-  web = await startStaticServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const suite = browserSuite();
 
 const NO_WEB_LOCKS = () => Object.defineProperty(Navigator.prototype, 'locks', { configurable: true, get: () => undefined });
 // Keeps every transaction that puts busy forever once __stallPuts is set:
@@ -38,7 +28,7 @@ const STALLABLE_PUTS = () => {
 };
 
 async function tab(context, options = {}) {
-  const page = await openPage(context, web.url + PAGE);
+  const page = await openPage(context, suite.web.url + PAGE);
   await waitFor(() => page.evaluate(() => window.storageReady === true), { what: 'storage page' });
   page.slot = await page.evaluate((o) => openStore(o), options);
   return page;
@@ -51,7 +41,7 @@ async function reloadTab(page, options = {}) {
 }
 
 test('two live tabs keep their own slots; a closed tab is adopted by exactly one other tab', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const a = await tab(context);
   const b = await tab(context);
   assert.equal(a.slot.ownership, 'locks');
@@ -85,7 +75,7 @@ test('two live tabs keep their own slots; a closed tab is adopted by exactly one
 });
 
 test('a claim that is never released is handed on when the adopting tab closes', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const a = await tab(context);
   await a.evaluate(() => store.save('{"from":"a"}'));
   await a.close();
@@ -104,7 +94,7 @@ test('a claim that is never released is handed on when the adopting tab closes',
 });
 
 test("a reload adopts the previous load's slot", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await tab(context);
   const before = page.slot.key;
   await page.evaluate(() => store.save('{"load":1}'));
@@ -119,7 +109,7 @@ test("a reload adopts the previous load's slot", async () => {
 });
 
 test('saveNow then an immediate close: the next page adopts it even though IndexedDB never committed', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   await context.addInitScript(STALLABLE_PUTS);
   const page = await tab(context);
   await page.evaluate(() => store.save('{"v":"old"}'));
@@ -146,7 +136,7 @@ test('saveNow then an immediate close: the next page adopts it even though Index
 });
 
 test('saveNow then close, without any stall: the newest snapshot is adopted', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await tab(context);
   await page.evaluate(() => store.save('{"v":1}'));
   await page.evaluate(() => store.saveNow('{"v":2}'));
@@ -161,7 +151,7 @@ test('saveNow then close, without any stall: the newest snapshot is adopted', as
 });
 
 test('without Web Locks: heartbeats keep live tabs apart, a closed tab and a reload are adopted', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   await context.addInitScript(NO_WEB_LOCKS);
   const options = { heartbeatMs: 200, staleAfterMs: 1500 };
   const a = await tab(context, options);
