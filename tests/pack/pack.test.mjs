@@ -31,7 +31,10 @@ test('npm pack ships the wasm, the JS and the types; an empty app can use it', a
 
   writeFileSync(join(app, 'use.mjs'), `
     import { init, validateFeedback, FeedbackValidationError } from 'trace-feedback';
+    import { createProxyHandler, mintFeedbackToken, verifyFeedbackToken } from 'trace-feedback/server';
     const results = {};
+    results.server = typeof createProxyHandler === 'function' &&
+      verifyFeedbackToken(mintFeedbackToken({ secret: 's'.repeat(32), sessionId: '123e4567-e89b-12d3-a456-426614174000' }), 's'.repeat(32)).ok;
     results.valid = validateFeedback({ rating: 5, step1: { retry: true }, edits: [{ value: 'New York' }] });
     results.invalid = validateFeedback({ a: NaN });
     const client = await init({ transport: async (r) => r.updates.map((u) => ({ id: u.id, status: 200 })) });
@@ -48,6 +51,7 @@ test('npm pack ships the wasm, the JS and the types; an empty app can use it', a
   assert.equal(printed.thrown, 'wrong_type');
   assert.equal(printed.receipt.eventId, '123e4567-e89b-12d3-a456-426614174000');
   assert.equal(printed.flush.delivered, 1);
+  assert.equal(printed.server, true, 'trace-feedback/server works from the tarball');
 
   // The shipped .d.ts compile a strict usage file inside the app.
   writeFileSync(join(app, 'use.ts'), `
