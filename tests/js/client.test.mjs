@@ -138,3 +138,17 @@ test('bad options are refused with a clear error', async () => {
   await assert.rejects(init({ transport: 'pigeon' }), (e) => e.code === 'invalid_options');
   await assert.rejects(init({ transport: 'honeyhive' }), (e) => e.code === 'invalid_options' && /apiKey/.test(e.message));
 });
+
+test('control characters and astral code points survive the core round trip (escaping in dump)', async (t) => {
+  const client = await init(fresh());
+  t.after(() => client.close());
+  const eventId = randomUUID();
+  const comment = 'tab\there, nul-ish \u0001\u001f, quote " backslash \\ and 👍 done';
+  client.enrichSpan({ eventId, feedback: { comment, nested: { k: '\u0007' } } });
+  const [p] = client.pending();
+  assert.equal(p.feedback.comment, comment);
+  assert.equal(p.feedback.nested.k, '\u0007');
+  const diff = client.diff('a\u0001b', 'a\u0002b');
+  assert.equal(diff.edit_stats.edit_distance, 2);
+  assert.equal(diff.edits[0].value, '\u0002');
+});

@@ -12,7 +12,7 @@ import { measureOurs } from '../../bench/size.mjs';
 
 const TARGET_BYTES = 40 * 1024;
 // Measured 95,168 B gzip (JS 25,982 + wasm 69,186) on 2025-11-26; +5%.
-const BUDGET_BYTES = 100_000;
+const BUDGET_BYTES = 96_000; // 91,692 B measured after the snprintf shim, plus ~5%
 
 test('minimal app bundle (JS + wasm, gzip -9) stays within the size budget', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tf-size-'));
