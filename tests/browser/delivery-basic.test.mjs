@@ -5,6 +5,7 @@
 // browser key) lands a PUT /v1/events/{id}.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { TEST_API_KEY } from '../../collector/testing.mjs';
 import { launchBrowser, waitFor } from './harness.mjs';
 import { FAST, assertExactlyOnce, assertNoPageErrors, openDeliveryPage, startDeliveryStack, stats } from './delivery-stack.mjs';
@@ -40,7 +41,7 @@ test('a capture becomes a row in SQLite holding the merged feedback', async (t) 
   assert.equal(receipts[1].updateId, receipts[0].updateId);
 
   const expected = { rating: true, comment: 'Spot on', step1: { retry: true, tries: 2 }, score: 4, edits: [{ value: 'New York' }] };
-  await waitFor(() => isDeepEqual(stack.feedbackOf(eventId), expected), { what: 'merged feedback in SQLite' });
+  await waitFor(() => isDeepStrictEqual(stack.feedbackOf(eventId), expected), { what: 'merged feedback in SQLite' });
   assert.deepEqual(stack.feedbackOf(eventId), expected);
   assert.equal(stack.applied(eventId).length, 1, 'one merged update, one PUT');
   await waitFor(() => page.evaluate(() => window.delivered.length === 1), { what: 'onDelivered' });
@@ -70,7 +71,7 @@ test('1,000 updates on 50 events arrive batched and merged', async (t) => {
   }, ids);
   const expected = { score: 19, comment: 'round 19', actions: { copy_count: 20 } };
   for (let r = 0; r < 20; r++) expected[`r${r}`] = true;
-  await waitFor(() => ids.every((id) => isDeepEqual(stack.feedbackOf(id), expected)), { what: '50 merged rows', timeoutMs: 20000 });
+  await waitFor(() => ids.every((id) => isDeepStrictEqual(stack.feedbackOf(id), expected)), { what: '50 merged rows', timeoutMs: 20000 });
   const elapsed = Date.now() - started;
   for (const id of ids) {
     assert.deepEqual(stack.feedbackOf(id), expected);
@@ -176,7 +177,7 @@ test('onError gets one dead letter for an event the collector does not know (404
     return client.enrichSpan({ eventId: unknown, feedback: { rating: false, comment: 'lost' } });
   }, { unknown, eventId });
   await waitFor(() => page.evaluate(() => window.errors.length > 0), { what: 'onError' });
-  await waitFor(() => isDeepEqual(stack.feedbackOf(eventId), { rating: true }), { what: 'the known event delivered' });
+  await waitFor(() => isDeepStrictEqual(stack.feedbackOf(eventId), { rating: true }), { what: 'the known event delivered' });
   // Give a wrongly retried 404 time to come back (retries start at 50 ms).
   await page.waitForTimeout(600);
   const errors = await page.evaluate(() => window.errors);
@@ -213,7 +214,7 @@ test('direct honeyhive transport: refused without consent, lands a PUT /v1/event
     client.enrichSpan({ eventId, feedback: { rating: true } });
     client.enrichSpan({ eventId, feedback: { comment: 'direct' } });
   }, eventId);
-  await waitFor(() => isDeepEqual(stack.feedbackOf(eventId), { rating: true, comment: 'direct' }), { what: 'direct PUT landed' });
+  await waitFor(() => isDeepStrictEqual(stack.feedbackOf(eventId), { rating: true, comment: 'direct' }), { what: 'direct PUT landed' });
   const puts = stack.puts().slice(putsBefore);
   assert.equal(puts.length, 1);
   assert.equal(puts[0].path, `/v1/events/${eventId}`);
@@ -233,7 +234,7 @@ test('session feedback waits for the session, then lands on the session row; a r
   assert.equal((await stats(page)).waitingForSession, 1);
   // The backend's answer carries the session in W3C baggage.
   await page.evaluate((sessionId) => client.linkFromResponse(new Headers({ baggage: `session_id=${sessionId},other=1` })), sessionId);
-  await waitFor(() => isDeepEqual(stack.feedbackOf(sessionId), { rating: true }), { what: 'session feedback' });
+  await waitFor(() => isDeepStrictEqual(stack.feedbackOf(sessionId), { rating: true }), { what: 'session feedback' });
   assert.equal(await page.evaluate(() => client.sessionId), sessionId);
 
   // Captured for a session this page never learns, then the page reloads:
@@ -251,11 +252,3 @@ test('session feedback waits for the session, then lands on the session row; a r
   await assertNoPageErrors(page);
 });
 
-function isDeepEqual(a, b) {
-  try {
-    assert.deepEqual(a, b);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -4,6 +4,7 @@
 // proxy itself), and the browser going offline and back online.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { launchBrowser, waitFor } from './harness.mjs';
 import { FAST, assertExactlyOnce, assertNoPageErrors, openDeliveryPage, startDeliveryStack, stats } from './delivery-stack.mjs';
 
@@ -52,7 +53,7 @@ test('503 for a while, then recovery: every update lands exactly once', async (t
   const third = await capture(page, ids, 2);
   assert.deepEqual(third, second, 'captures behind a failing update merge with each other');
 
-  await waitFor(() => ids.every((id) => isDeepEqual(stack.feedbackOf(id), expectedAfter(3))), { what: 'recovery', timeoutMs: 20000 });
+  await waitFor(() => ids.every((id) => isDeepStrictEqual(stack.feedbackOf(id), expectedAfter(3))), { what: 'recovery', timeoutMs: 20000 });
   const elapsed = Date.now() - started;
   await waitFor(async () => (await stats(page)).sent === 20, { what: 'stats.sent 20' });
   const s = await stats(page);
@@ -119,7 +120,7 @@ test('429 with Retry-After: 1 from HoneyHive: the resend waits at least a second
   const [{ eventId }] = await stack.seed(1);
   await stack.collector.client.faults({ failNext: 1, status: 429, retryAfter: '1', eventId });
   await capture(page, [eventId], 0);
-  await waitFor(() => isDeepEqual(stack.feedbackOf(eventId), expectedAfter(1)), { what: 'delivery after the 429' });
+  await waitFor(() => isDeepStrictEqual(stack.feedbackOf(eventId), expectedAfter(1)), { what: 'delivery after the 429' });
   const puts = stack.puts().filter((r) => r.event_id === eventId);
   assert.deepEqual(puts.map((r) => r.status), [429, 200]);
   const gap = puts[1].at - puts[0].at;
@@ -182,7 +183,7 @@ test('offline holds the queue; online delivers it', async (t) => {
 
   const back = Date.now();
   await context.setOffline(false);
-  await waitFor(() => isDeepEqual(stack.feedbackOf(eventId), expectedAfter(1)), { what: 'delivery once online' });
+  await waitFor(() => isDeepStrictEqual(stack.feedbackOf(eventId), expectedAfter(1)), { what: 'delivery once online' });
   t.diagnostic(`delivered ${Date.now() - back} ms after going online; ${stack.proxyLog.length} page request(s)`);
   assert.equal(stack.proxyLog.length, 1);
   await waitFor(async () => (await stats(page)).sent === 1, { what: 'stats.sent' });
@@ -200,17 +201,9 @@ test('offline in the middle of a retry: held, then delivered once online', async
   await page.waitForTimeout(700); // past the 300 ms backoff
   assert.equal(stack.proxyLog.length, 1, 'no resend while offline');
   await context.setOffline(false);
-  await waitFor(() => isDeepEqual(stack.feedbackOf(eventId), expectedAfter(1)), { what: 'delivery once online' });
+  await waitFor(() => isDeepStrictEqual(stack.feedbackOf(eventId), expectedAfter(1)), { what: 'delivery once online' });
   assert.equal(stack.proxyLog.length, 2);
   await assertExactlyOnce(stack, [eventId]);
   await assertNoPageErrors(page);
 });
 
-function isDeepEqual(a, b) {
-  try {
-    assert.deepEqual(a, b);
-    return true;
-  } catch {
-    return false;
-  }
-}
