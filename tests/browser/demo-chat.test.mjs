@@ -88,12 +88,15 @@ test('every explicit and implicit signal from the chat page lands on the answer\
     sel.removeAllRanges();
     sel.addRange(range);
   });
-  const copyEvents = page.evaluate(() => new Promise((resolve) => {
-    document.addEventListener('copy', () => resolve(true), { once: true });
-    setTimeout(() => resolve(false), 3000);
-  }));
+  // The listener is in place (awaited) before the key press: started in the
+  // same breath, the press could reach the page first under load.
+  await page.evaluate(() => {
+    window.__copyFired = false;
+    document.addEventListener('copy', () => { window.__copyFired = true; }, { once: true });
+  });
   await page.keyboard.press('Control+C');
-  assert.equal(await copyEvents, true, 'Ctrl+C fired a copy event');
+  await page.waitForFunction(() => window.__copyFired === true, null, { timeout: 3000 }).catch(() => {});
+  assert.equal(await page.evaluate(() => window.__copyFired), true, 'Ctrl+C fired a copy event');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'Albany');
 
   // The Copy button: the page writes the clipboard, the attribute records it.
