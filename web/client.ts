@@ -12,7 +12,7 @@ import { openQueueStore, type QueueStore, type StorageWarning } from './storage/
 import { honeyhiveTransport, DEFAULT_SERVER_URL } from './transport/honeyhive.js';
 import { proxyTransport } from './transport/proxy.js';
 import type { FetchLike, Transport, WireRequest, WireResult } from './transport/types.js';
-import { compileLimits, type CompiledLimits, type FeedbackLimits } from './validate/index.js';
+import { checkFeedback, checkPlain, compileLimits, type CompiledLimits, type FeedbackLimits } from './validate/index.js';
 import { toPlainJson } from './validate/plain.js';
 import { background } from './timers.js';
 
@@ -313,10 +313,7 @@ export class FeedbackClient {
 
   /** The issues of `feedback` added to `first`, so one throw lists everything. */
   #collect(feedback: unknown, first: FeedbackIssue[]): FeedbackIssue[] {
-    const plain = toPlainJson(feedback, this.#limits.walk);
-    if (!plain.complete) return first.concat(plain.issues);
-    const core = JSON.parse(this.#module.validate_raw(plain.text, this.#limits.json)) as { errors: FeedbackIssue[] };
-    return first.concat(plain.issues, core.errors);
+    return first.concat(checkFeedback(feedback, this.#limits).errors);
   }
 
   #enqueue(eventId: string, feedback: unknown, idPath: string): Receipt {
@@ -327,7 +324,7 @@ export class FeedbackClient {
     const plain = toPlainJson(feedback, this.#limits.walk);
     if (plain.issues.length) {
       // Report the core's findings too, on the parts the walk could check.
-      throw new FeedbackValidationError(plain.complete ? this.#collect(feedback, []) : plain.issues);
+      throw new FeedbackValidationError(checkPlain(plain, this.#limits).errors);
     }
     const r = JSON.parse(this.#core.capture(eventId, plain.text, Date.now())) as Receipt & {
       ok: boolean;

@@ -2,7 +2,7 @@
 // carry, then the C++ core for every HoneyHive rule and cap.
 import type { FeedbackIssue } from '../errors.js';
 import { coreSync } from '../core/loader.js';
-import { toPlainJson, type WalkLimits } from './plain.js';
+import { toPlainJson, type PlainJson, type WalkLimits } from './plain.js';
 
 /** Caps and ranges; every field is optional (defaults in the README). */
 export interface FeedbackLimits {
@@ -57,7 +57,11 @@ export interface Checked extends ValidationResult {
 
 /** Both halves of validation; `text` is the JSON that was checked. */
 export function checkFeedback(value: unknown, limits: CompiledLimits = DEFAULT_LIMITS): Checked {
-  const plain = toPlainJson(value, limits.walk);
+  return checkPlain(toPlainJson(value, limits.walk), limits);
+}
+
+/** The core's half, on a walk already done (the client's error path reuses it). */
+export function checkPlain(plain: PlainJson, limits: CompiledLimits = DEFAULT_LIMITS): Checked {
   if (!plain.complete) return { ok: false, errors: plain.issues, text: '' };
   const core = JSON.parse(coreSync().validate_raw(plain.text, limits.json)) as ValidationResult;
   const errors = plain.issues.length ? plain.issues.concat(core.errors) : core.errors;
