@@ -287,8 +287,15 @@ test('a live tab takes over the queue of a tab closed next to it (when it become
   await waitFor(() => stack.proxyLog.some((e) => e.beacon && e.status === 503), { what: "a's failed beacon" });
   assert.deepEqual(stack.applied(ids[0]), []);
   // b is alive all along; it looks for orphaned queues when it is shown (and every 30 s).
-  await b.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-  await waitFor(() => ids.every((id) => stack.feedbackOf(id)?.from_a === true), { what: "a's updates delivered by b" });
+  // The closed page's Web Lock is released by the browser a moment after its
+  // beacon, so b is shown again until the lock is free (a real user's tab
+  // switches do the same; otherwise the 30 s sweep would pick it up).
+  await waitFor(async () => {
+    if (ids.every((id) => stack.feedbackOf(id)?.from_a === true)) return true;
+    await b.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await new Promise((r) => setTimeout(r, 500));
+    return false;
+  }, { what: "a's updates delivered by b" });
   await waitFor(async () => (await stats(b)).sent === 2, { what: 'b settled them' });
   // (Playwright's request events may trail the server by a moment.)
   await waitFor(() => b.feedbackRequests.length >= 1, { what: "b's request event" });
