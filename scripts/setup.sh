@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(cmake g++ make clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium nodejs npm)
+APT_PACKAGES=(cmake g++ make clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium redis-server nodejs npm)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
