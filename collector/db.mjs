@@ -33,6 +33,20 @@ CREATE TABLE IF NOT EXISTS events (
   updated_at      INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_session ON events(session_id);
+-- OTLP spans already ingested, to resolve a child's parent_span_id to the
+-- parent's event id (which may be an explicit honeyhive_event_id).
+CREATE TABLE IF NOT EXISTS spans (
+  trace_id TEXT NOT NULL,
+  span_id  TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (trace_id, span_id)
+);
+-- OTLP spans accepted but still inside the ingest lag (kept across a restart).
+CREATE TABLE IF NOT EXISTS otlp_pending (
+  seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  due_at INTEGER NOT NULL,
+  spans  TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS updates (
   seq        INTEGER PRIMARY KEY AUTOINCREMENT,
   event_id   TEXT NOT NULL,
@@ -71,6 +85,9 @@ export function openDb(path) {
   // WAL + NORMAL is durable against process crashes, which is all a test backend needs.
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  // Files written before events had a project column (POST /events/export filters on it).
+  const cols = db.prepare('PRAGMA table_info(events)').all().map((/** @type {any} */ c) => c.name);
+  if (!cols.includes('project')) db.exec('ALTER TABLE events ADD COLUMN project TEXT');
   return db;
 }
 
@@ -163,6 +180,7 @@ export function getStats(db) {
     updates: one('SELECT COUNT(*) AS n FROM updates'),
     requests: one('SELECT COUNT(*) AS n FROM requests'),
     faultsInjected: one('SELECT COUNT(*) AS n FROM requests WHERE fault IS NOT NULL'),
+    otlpPendingBatches: one('SELECT COUNT(*) AS n FROM otlp_pending'),
     requestsByStatus: Object.fromEntries(
       db.prepare('SELECT COALESCE(status, 0) AS status, COUNT(*) AS n FROM requests GROUP BY status').all()
         .map((/** @type {any} */ r) => [String(r.status), r.n])),
@@ -185,11 +203,11 @@ export function insertEvent(db, ev) {
   const now = Date.now();
   db.prepare(`INSERT INTO events (event_id, session_id, parent_id, event_type, event_name, source, config, inputs,
       outputs, metadata, metrics, feedback, user_properties, children_ids, error, start_time, end_time, duration,
-      created_at, updated_at)
+      created_at, updated_at, project)
     VALUES (@event_id, @session_id, @parent_id, @event_type, @event_name, @source, @config, @inputs, @outputs,
       @metadata, @metrics, @feedback, @user_properties, @children_ids, @error, @start_time, @end_time, @duration,
-      @created_at, @updated_at)`).run({
-    event_id: ev.event_id, session_id: ev.session_id ?? null, parent_id: ev.parent_id ?? null,
+      @created_at, @updated_at, @project)`).run({
+    event_id: ev.event_id, project: typeof ev.project === 'string' ? ev.project : null, session_id: ev.session_id ?? null, parent_id: ev.parent_id ?? null,
     event_type: ev.event_type ?? null, event_name: ev.event_name ?? null, source: ev.source ?? null,
     config: JSON.stringify(ev.config ?? {}), inputs: JSON.stringify(ev.inputs ?? {}),
     outputs: JSON.stringify(ev.outputs ?? {}), metadata: JSON.stringify(ev.metadata ?? {}),
@@ -255,5 +273,5 @@ export function logRequest(db, entry) {
 
 /** Empties every table (POST /_reset). @param {import('better-sqlite3').Database} db */
 export function resetDb(db) {
-  db.exec('DELETE FROM events; DELETE FROM updates; DELETE FROM requests;');
+  db.exec('DELETE FROM events; DELETE FROM updates; DELETE FROM requests; DELETE FROM spans; DELETE FROM otlp_pending;');
 }

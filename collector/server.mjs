@@ -10,6 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaults } from './faults.mjs';
 import { validate, UUID_RE } from './validate.mjs';
+import { createIngestor } from './otlp/ingest.mjs';
+import { handleOtlp, OTLP_PATHS } from './otlp/route.mjs';
 import {
   openDb, getEvent, listEvents, listSessions, listRequests, listUpdates, getStats,
   insertEvent, applyUpdate, logRequest, resetDb,
@@ -30,6 +32,8 @@ const TENANCY = { org_id: 'local-org', workspace_id: 'local-workspace', project_
  * @property {string} [dbPath] SQLite file; default ':memory:' (nothing persists)
  * @property {string} [apiKey] when set, `Authorization: Bearer <apiKey>` must match; otherwise any bearer token passes
  * @property {boolean} [autoCreateEvents] updating an unknown event creates it instead of answering 404
+ * @property {number} [ingestLagMs] OTLP spans become events (visible, updatable) only this long after
+ *   they arrive; until then GET/PUT of their event answer 404. Default 0 (at once)
  * @property {boolean} [allowReset] enable POST /_reset
  * @property {string[] | '*'} [allowedOrigins] CORS allow-list; default: any http(s) origin on localhost/127.0.0.1/[::1]
  * @property {(line: string) => void} [log]
@@ -41,6 +45,7 @@ const TENANCY = { org_id: 'local-org', workspace_id: 'local-workspace', project_
  * @property {number} port
  * @property {import('better-sqlite3').Database} db
  * @property {import('./faults.mjs').Faults} faults
+ * @property {() => void} flushIngest
  * @property {() => Promise<void>} close
  */
 
@@ -50,9 +55,11 @@ const TENANCY = { org_id: 'local-org', workspace_id: 'local-workspace', project_
  */
 export async function startCollector({
   port = 0, host = '127.0.0.1', dbPath = ':memory:', apiKey, autoCreateEvents = false, allowReset = false,
-  allowedOrigins, log = () => {},
+  allowedOrigins, ingestLagMs = 0, log = () => {},
 } = {}) {
+  if (!Number.isFinite(ingestLagMs) || ingestLagMs < 0) throw new TypeError(`ingestLagMs must be a non-negative number of ms, got ${ingestLagMs}`);
   const db = openDb(dbPath);
+  let ingestor = createIngestor(db, { lagMs: ingestLagMs, log });
   const faults = createFaults();
   const isAllowedOrigin = originPolicy(allowedOrigins);
   const keyDigest = apiKey === undefined ? undefined : sha256(apiKey);
@@ -84,10 +91,20 @@ export async function startCollector({
     }
     if (method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Content-Encoding');
       res.setHeader('Access-Control-Max-Age', '600');
       res.writeHead(204).end();
       return;
+    }
+
+    if (method === 'POST' && OTLP_PATHS.has(path)) {
+      const t0 = performance.now();
+      return handleOtlp(req, res, {
+        authorized, maxBytes: MAX_BODY_BYTES, ingestor, log,
+        record: (status, bytes) => logRequest(db, {
+          method, path, status, body_bytes: bytes, duration_ms: Math.round((performance.now() - t0) * 100) / 100,
+        }),
+      });
     }
 
     const write = writeRoute(method, path);
@@ -118,7 +135,9 @@ export async function startCollector({
     if (path === '/_reset' && method === 'POST') {
       req.resume();
       if (!allowReset) return sendJson(res, 403, { error: 'start the collector with allowReset to use /_reset' });
+      ingestor.close();
       resetDb(db);
+      ingestor = createIngestor(db, { lagMs: ingestLagMs, log });
       faults.clear();
       return sendJson(res, 200, { ok: true });
     }
@@ -255,9 +274,12 @@ export async function startCollector({
   let closed = false;
   return {
     url, port: address.port, db, faults,
+    /** Ingests every OTLP span still inside the lag at once. */
+    flushIngest: () => ingestor.flush(),
     async close() {
       if (closed) return;
       closed = true;
+      ingestor.close();
       await new Promise((resolve) => {
         server.close(() => resolve(undefined));
         server.closeAllConnections();
