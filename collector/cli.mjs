@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the local collector from the command line:
 //   node collector/cli.mjs --port 8787 --db .data/collector.sqlite --api-key KEY
-//     [--host 127.0.0.1] [--auto-create-events] [--allow-reset] [--allow-origin ORIGIN]... [--quiet]
+//     [--host 127.0.0.1] [--auto-create-events] [--allow-reset] [--allow-origin ORIGIN]... [--ingest-lag-ms 0] [--quiet]
 // Prints the base URL on the first stdout line so scripts can read it.
 
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     'auto-create-events': { type: 'boolean', default: false },
     'allow-reset': { type: 'boolean', default: false },
     'allow-origin': { type: 'string', multiple: true },
+    'ingest-lag-ms': { type: 'string', default: '0' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -23,13 +24,19 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log('usage: node collector/cli.mjs [--port 8787] [--host 127.0.0.1] [--db .data/collector.sqlite] [--api-key KEY]\n'
-    + '         [--auto-create-events] [--allow-reset] [--allow-origin ORIGIN]... [--quiet]');
+    + '         [--auto-create-events] [--allow-reset] [--allow-origin ORIGIN]... [--ingest-lag-ms 0] [--quiet]');
   process.exit(0);
 }
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`collector: bad --port ${values.port}`);
+  process.exit(2);
+}
+
+const ingestLagMs = Number(values['ingest-lag-ms']);
+if (!Number.isFinite(ingestLagMs) || ingestLagMs < 0) {
+  console.error(`collector: bad --ingest-lag-ms ${values['ingest-lag-ms']} (a non-negative number of ms)`);
   process.exit(2);
 }
 
@@ -41,6 +48,7 @@ const collector = await startCollector({
   apiKey: values['api-key'] ?? process.env.HONEYHIVE_API_KEY,
   autoCreateEvents: values['auto-create-events'],
   allowReset: values['allow-reset'],
+  ingestLagMs,
   allowedOrigins: origins === undefined ? undefined : origins.includes('*') ? '*' : origins,
   log: values.quiet ? undefined : (line) => console.error(line),
 });
