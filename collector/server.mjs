@@ -12,6 +12,7 @@ import { createFaults } from './faults.mjs';
 import { validate, UUID_RE } from './validate.mjs';
 import { createIngestor } from './otlp/ingest.mjs';
 import { handleOtlp, OTLP_PATHS } from './otlp/route.mjs';
+import { startSessionLegacy, createEventLegacy, getSessionLegacy, exportEventsLegacy } from './legacy.mjs';
 import {
   openDb, getEvent, listEvents, listSessions, listRequests, listUpdates, getStats,
   insertEvent, applyUpdate, logRequest, resetDb,
@@ -117,6 +118,11 @@ export async function startCollector({
       const ev = getEvent(db, id);
       return ev ? sendJson(res, 200, { event: toApiEvent(ev) }) : sendJson(res, 404, { error: `event ${id} not found` });
     }
+    if (method === 'GET' && path.startsWith('/session/')) {
+      if (!authorized(req)) return sendJson(res, 401, { error: 'missing or invalid Authorization: Bearer <api key>' });
+      const answer = getSessionLegacy(db, safeDecode(path.slice('/session/'.length)), toSdkEvent);
+      return sendJson(res, answer.status, answer.json);
+    }
     if (method === 'GET' && path.startsWith('/api/')) return handleRead(res, path, url.searchParams);
     if (method === 'GET' && path === '/health') return sendJson(res, 200, { ok: true });
     if (path === '/_faults') {
@@ -199,8 +205,12 @@ export async function startCollector({
     if (type !== 'application/json') return reply(415, { error: `Content-Type must be application/json, got ${type || 'none'}` });
     if (parseError || body === undefined) return reply(400, { error: 'request body is not valid JSON' });
     if (route.eventId !== undefined && !UUID_RE.test(route.eventId)) return reply(400, { error: 'event_id must be a UUID' });
-    const check = validate(route.schema, body);
-    if (!check.ok) return reply(400, { error: check.message, details: check.issues });
+    if (route.schema) {
+      const check = validate(route.schema, body);
+      if (!check.ok) return reply(400, { error: check.message, details: check.issues });
+    } else if (!isObject(body)) {
+      return reply(400, { error: 'request body must be a JSON object' });
+    }
     const b = /** @type {Record<string, any>} */ (body);
 
     switch (route.kind) {
@@ -227,6 +237,18 @@ export async function startCollector({
           event_name: b.event_name ?? 'unknown', source: b.source ?? 'unknown',
         });
         return reply(200, { success: true, event_id: eventIdNew });
+      }
+      case 'legacy-session': {
+        const a = startSessionLegacy(db, b);
+        return reply(a.status, a.json);
+      }
+      case 'legacy-event': {
+        const a = createEventLegacy(db, b);
+        return reply(a.status, a.json);
+      }
+      case 'export': {
+        const a = exportEventsLegacy(db, b, toSdkEvent);
+        return reply(a.status, a.json);
       }
     }
   }
@@ -290,7 +312,9 @@ export async function startCollector({
 }
 
 /**
- * @typedef {{ kind: 'update' | 'session' | 'event', method: string, template: string, schema: string, eventId?: string }} WriteRoute
+ * @typedef {{ kind: 'update' | 'session' | 'event' | 'legacy-session' | 'legacy-event' | 'export', method: string,
+ *   template: string, schema?: string, eventId?: string }} WriteRoute
+ *   schema: the $defs entry the body is validated against; none: the handler checks it (legacy.mjs)
  */
 
 /** @param {string} method @param {string} path @returns {WriteRoute | undefined} */
@@ -305,6 +329,10 @@ function writeRoute(method, path) {
   if (method === 'PUT' && path === '/events') return { kind: 'update', method, template: '/events', schema: 'LegacyUpdateEventRequest' };
   if (method === 'POST' && path === '/v1/sessions') return { kind: 'session', method, template: path, schema: 'StartSessionRequest' };
   if (method === 'POST' && path === '/v1/events') return { kind: 'event', method, template: path, schema: 'PostEventRequest' };
+  // The official TypeScript SDK's routes (deprecated in the spec, still what honeyhive@1.0.42 calls).
+  if (method === 'POST' && path === '/session/start') return { kind: 'legacy-session', method, template: path };
+  if (method === 'POST' && path === '/events') return { kind: 'legacy-event', method, template: path };
+  if (method === 'POST' && (path === '/events/export' || path === '/v1/events/export')) return { kind: 'export', method, template: path };
   return undefined;
 }
 
@@ -312,6 +340,23 @@ function writeRoute(method, path) {
 function toApiEvent(ev) {
   const { created_at: _c, updated_at: _u, ...rest } = ev;
   return rest;
+}
+
+/**
+ * Event as the SDK's zod schema accepts it: optional fields are absent, not
+ * null (only parent_id and error may be null), end_time an integer.
+ * @param {Record<string, any>} ev
+ */
+function toSdkEvent(ev) {
+  const out = toApiEvent(ev);
+  for (const [k, v] of Object.entries(out)) if (v === null && k !== 'parent_id' && k !== 'error') delete out[k];
+  if (typeof out.end_time === 'number') out.end_time = Math.round(out.end_time);
+  return out;
+}
+
+/** @param {string} s */
+function safeDecode(s) {
+  try { return decodeURIComponent(s); } catch { return s; }
 }
 
 /** @param {string[] | '*' | undefined} allowed */
