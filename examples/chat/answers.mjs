@@ -2,7 +2,10 @@
 // questions, with a few variants each so Regenerate visibly changes the
 // text. No model, no network: the demo is about the feedback, not the LLM.
 
-/** @typedef {{ id: string, question: string, keywords: RegExp, variants: string[] }} CannedAnswer */
+/**
+ * @typedef {{ id: string, question: string, keywords: RegExp, variants: string[], groundTruth?: string }} CannedAnswer
+ *   groundTruth: what the backend sets as feedback.ground_truth on the span (the seed's reserved field)
+ */
 
 /** @type {CannedAnswer[]} */
 export const CANNED = [
@@ -10,6 +13,7 @@ export const CANNED = [
     id: 'ny-capital',
     question: 'What is the capital of New York?',
     keywords: /\b(capital|albany)\b.*\bnew york\b|\bnew york\b.*\bcapital\b|\bny\b.*capital/i,
+    groundTruth: 'The capital of New York is Albany',
     variants: [
       // Editing "NYC" to "New York" reproduces the seed's `edits: [{ value: "New York" }]`.
       'The capital of New York State is Albany. It sits on the Hudson River, about 150 miles north of NYC.',
@@ -29,6 +33,7 @@ export const CANNED = [
     id: 'http-429',
     question: 'What does HTTP 429 mean?',
     keywords: /\b429\b|too many requests|rate.?limit/i,
+    groundTruth: '429 Too Many Requests: back off and honour Retry-After',
     variants: [
       '429 Too Many Requests: the server is rate limiting you. Wait as long as its Retry-After header says, then retry with backoff.',
       'It means you sent too many requests in a given time. Honour the Retry-After header and back off exponentially before retrying.',
@@ -59,7 +64,7 @@ export const CANNED = [
  * the same question, cycling through the variants.
  * @param {string} question
  * @param {number} [attempt]
- * @returns {{ id: string, answer: string, variant: number }}
+ * @returns {{ id: string, answer: string, variant: number, groundTruth?: string }}
  */
 export function cannedAnswer(question, attempt = 0) {
   const hit = CANNED.find((c) => c.keywords.test(question));
@@ -68,5 +73,5 @@ export function cannedAnswer(question, attempt = 0) {
     return { id: 'fallback', answer: `I am a canned demo model and only know a few questions. Try one of: ${list}.`, variant: 0 };
   }
   const variant = attempt % hit.variants.length;
-  return { id: hit.id, answer: hit.variants[variant], variant };
+  return { id: hit.id, answer: hit.variants[variant], variant, groundTruth: hit.groundTruth };
 }

@@ -1,10 +1,14 @@
 // The demo's server: plays an LLM app's backend in front of the local
 // collector (the HoneyHive stand-in). It serves the chat page, the
 // dashboard, the React example and the built library; answers chat
-// questions with canned text while tracing them (one session per browser
-// session, one model span per answer) and hands the page the session id in
-// a W3C `baggage` header; and mounts the reference proxy at /feedback so the
-// page's feedback reaches the collector with a key only the server holds.
+// questions with canned text while tracing them with OpenTelemetry as a
+// HoneyHive-instrumented service does (tracing.mjs: spans exported by OTLP
+// behind the batch processor, one session per browser session, one model
+// span per answer whose event id the page gets at once), hands the page the
+// session id in a W3C `baggage` header; and mounts the reference proxy at
+// /feedback so the page's feedback reaches the collector with a key only
+// the server holds. It creates no event by REST: the spans arrive seconds
+// later, which is what the client's settle window for 404 is for.
 
 import { createServer } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -12,13 +16,19 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCollector } from '../../collector/server.mjs';
+import { SpanKind } from '@opentelemetry/api';
 import { cannedAnswer, CANNED } from './answers.mjs';
+import { createTracing } from './tracing.mjs';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const HERE = join(ROOT, 'examples', 'chat');
 const PUBLIC = join(HERE, 'public');
 
 const COOKIE = 'tf_demo_session';
+const PROJECT = 'trace-feedback-demo';
+const SOURCE = 'trace-feedback-demo';
+const SESSION_NAME = 'trace-feedback demo chat';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_CHAT_BODY = 16 * 1024;
 const MAX_QUESTION = 2000;
 
@@ -62,6 +72,9 @@ const LIB_FILES = new Set(['aggregate.mjs', 'charts.mjs']);
  * @property {string} [collectorUrl] use this collector (or the real HoneyHive) instead of starting one
  * @property {string} [apiKey] key for collectorUrl; default $HONEYHIVE_API_KEY
  * @property {number} [latencyMs] pretend the model thinks this long; default 0
+ * @property {number} [ingestLagMs] own collector only: its ingest lag; default 0 (start.mjs, the demo, passes 3000)
+ * @property {number} [exportDelayMs] the batch span processor's schedule delay; default 200 ms so tests that
+ *   rate an answer see its span soon (start.mjs, the demo, passes the SDK's own default, 5000)
  * @property {boolean} [quiet]
  */
 
@@ -71,7 +84,7 @@ const LIB_FILES = new Set(['aggregate.mjs', 'charts.mjs']);
  *   close: () => Promise<void> }>}
  */
 export async function startDemo({
-  port = 0, host = '127.0.0.1', dbPath, collectorUrl, apiKey, latencyMs = 0, quiet = false,
+  port = 0, host = '127.0.0.1', dbPath, collectorUrl, apiKey, latencyMs = 0, ingestLagMs = 0, exportDelayMs = 200, quiet = false,
 } = {}) {
   const log = quiet ? () => {} : (/** @type {string} */ line) => console.error(line);
 
@@ -87,7 +100,7 @@ export async function startDemo({
   } else {
     apiKey = randomBytes(24).toString('base64url');
     const file = dbPath ?? join(ROOT, '.data', 'demo.sqlite');
-    ownCollector = await startCollector({ port: 0, host: '127.0.0.1', dbPath: file, apiKey, log: quiet ? undefined : log });
+    ownCollector = await startCollector({ port: 0, host: '127.0.0.1', dbPath: file, apiKey, ingestLagMs, log: quiet ? undefined : log });
     collector = { url: ownCollector.url, db: ownCollector.db, dbPath: file, close: () => ownCollector.close() };
   }
   const key = apiKey;
@@ -104,48 +117,41 @@ export async function startDemo({
     throw new Error(`startDemo: cannot load dist/server/index.js (run bash scripts/build.sh first): ${err}`);
   }
 
-  /** Calls the collector's HoneyHive API with the server's key. */
-  async function honeyhive(/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) {
-    const res = await fetch(collector.url + path, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json;
-    try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${typeof json === 'string' ? json : JSON.stringify(json)}`);
-    return json;
+  const tracing = createTracing({
+    serverUrl: collector.url, apiKey: key, project: PROJECT, source: SOURCE, exportDelayMs, log,
+  });
+
+  /** Reads one event through the HoneyHive API with the server's key (undefined when unknown). */
+  async function readEvent(/** @type {string} */ id) {
+    const res = await fetch(`${collector.url}/v1/events/${id}`, { headers: { authorization: `Bearer ${key}` } });
+    if (!res.ok) { await res.arrayBuffer(); return undefined; }
+    return /** @type {any} */ (await res.json()).event;
   }
 
-  /** @type {Set<string>} sessions this process created or confirmed */
+  /** @type {Set<string>} sessions this process started or confirmed */
   const sessions = new Set();
   /** @type {Map<string, { question: string, sessionId: string, attempt: number }>} span → what it answered */
   const spans = new Map();
 
-  /** The browser session's trace: from its cookie when we know it, else a new one. */
-  async function sessionFor(/** @type {import('node:http').IncomingMessage} */ req, /** @type {string} */ userAgent) {
+  /**
+   * The browser session's trace session: from its cookie when we know it,
+   * else a new id. A session is not created by a call: its first exported
+   * span creates it, as with HoneyHive's OpenTelemetry ingestion.
+   */
+  async function sessionFor(/** @type {import('node:http').IncomingMessage} */ req) {
     const fromCookie = readCookie(req, COOKIE);
-    if (fromCookie && /^[0-9a-f-]{36}$/i.test(fromCookie)) {
-      if (sessions.has(fromCookie)) return { id: fromCookie, created: false };
-      // A restarted server still honours a session its collector knows.
-      try {
-        const { event } = await honeyhive('GET', `/v1/events/${fromCookie}`);
-        if (event?.event_type === 'session') {
-          sessions.add(fromCookie);
-          return { id: fromCookie, created: false };
-        }
-      } catch { /* unknown: start a new one */ }
+    if (fromCookie && UUID_RE.test(fromCookie)) {
+      if (sessions.has(fromCookie)) return { id: fromCookie.toLowerCase(), created: false };
+      // A restarted server still honours a session its collector knows (not a cookie naming a span).
+      const event = await readEvent(fromCookie).catch(() => undefined);
+      if (event?.event_type === 'session') {
+        sessions.add(fromCookie);
+        return { id: fromCookie.toLowerCase(), created: false };
+      }
     }
-    const created = await honeyhive('POST', '/v1/sessions', {
-      session_id: randomUUID(),
-      session_name: 'trace-feedback demo chat',
-      source: 'trace-feedback-demo',
-      inputs: {},
-      metadata: { user_agent: userAgent.slice(0, 200) },
-    });
-    sessions.add(created.session_id);
-    return { id: /** @type {string} */ (created.session_id), created: true };
+    const id = randomUUID();
+    sessions.add(id);
+    return { id, created: true };
   }
 
   async function handleChat(/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) {
@@ -154,59 +160,62 @@ export async function startDemo({
     const { question: asked, regenerate_of: regenerateOf } = body.value ?? {};
     let question = typeof asked === 'string' ? asked.trim() : '';
     let attempt = 0;
-    /** @type {Record<string, unknown>} */
-    const metadata = {};
     if (regenerateOf !== undefined) {
       const prev = typeof regenerateOf === 'string' ? spans.get(regenerateOf) : undefined;
       if (!prev) return sendJson(res, 400, { error: 'regenerate_of must be the event_id of an answer from this server' });
       question = prev.question;
       attempt = prev.attempt + 1;
-      metadata.regenerated_from = regenerateOf;
-      metadata.attempt = attempt;
     }
     if (question === '' || question.length > MAX_QUESTION) {
       return sendJson(res, 400, { error: `question must be a non-empty string of at most ${MAX_QUESTION} characters` });
     }
 
-    const started = Date.now();
-    let session;
-    try {
-      session = await sessionFor(req, String(req.headers['user-agent'] ?? ''));
-    } catch (err) {
-      log(`chat: starting the session failed: ${err}`);
-      return sendJson(res, 502, { error: 'could not start the trace session' });
-    }
+    const session = await sessionFor(req);
+    // The request's own context (a traced caller's traceparent/baggage), with our session in baggage:
+    // the span processor copies it onto every span below.
+    const ctx = tracing.withSession(tracing.extract(req.headers), session.id);
+    const requestSpan = tracing.tracer.startSpan('POST /api/chat', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': 'POST', 'url.path': '/api/chat', 'honeyhive.project': PROJECT, 'honeyhive.source': SOURCE,
+        'honeyhive.session_name': SESSION_NAME, honeyhive_event_type: 'chain', honeyhive_event_name: 'chat.request',
+        'honeyhive_metadata.user_agent': String(req.headers['user-agent'] ?? '').slice(0, 200),
+      },
+    }, ctx);
+    const requestCtx = tracing.withSpan(ctx, requestSpan);
+
     const canned = cannedAnswer(question, attempt);
-    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    // The page names the answer span by this id (honeyhive_event_id), so it is known before the span is exported.
     const eventId = randomUUID();
-    const ended = Date.now();
-    try {
-      await honeyhive('POST', '/v1/events', {
-        event_id: eventId,
-        session_id: session.id,
-        parent_id: session.id,
-        event_type: 'model',
-        event_name: regenerateOf ? 'chat.regenerate' : 'chat.answer',
-        source: 'trace-feedback-demo',
-        config: { model: 'canned-demo-model', provider: 'none', answer_id: canned.id, variant: canned.variant },
-        inputs: { chat_history: [{ role: 'user', content: question }] },
-        outputs: { role: 'assistant', content: canned.answer },
-        metadata,
-        start_time: started,
-        end_time: ended,
-        duration: ended - started,
-      });
-    } catch (err) {
-      log(`chat: recording the span failed: ${err}`);
-      return sendJson(res, 502, { error: 'could not record the answer span' });
-    }
+    const answerSpan = tracing.tracer.startSpan(regenerateOf ? 'chat.regenerate' : 'chat.answer', {
+      attributes: {
+        honeyhive_event_id: eventId,
+        honeyhive_event_type: 'model',
+        honeyhive_event_name: regenerateOf ? 'chat.regenerate' : 'chat.answer',
+        'honeyhive.session_name': SESSION_NAME,
+        'honeyhive_config.model': 'canned-demo-model', 'honeyhive_config.provider': 'none',
+        'honeyhive_config.answer_id': canned.id, 'honeyhive_config.variant': canned.variant,
+        'honeyhive_inputs.chat_history.0.role': 'user', 'honeyhive_inputs.chat_history.0.content': question,
+        ...(regenerateOf ? { 'honeyhive_metadata.regenerated_from': regenerateOf, 'honeyhive_metadata.attempt': attempt } : {}),
+      },
+    }, requestCtx);
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    answerSpan.setAttributes({
+      'honeyhive_outputs.role': 'assistant', 'honeyhive_outputs.content': canned.answer,
+      'honeyhive_metrics.answer_chars': canned.answer.length,
+      // Feedback the backend itself knows, as enrich_span(feedback=...) sets it: it lands
+      // on the same event as the page's feedback (collector/README.md, "merge").
+      'honeyhive_feedback.backend.known_question': canned.id !== 'fallback',
+      ...(canned.groundTruth ? { 'honeyhive_feedback.ground_truth': canned.groundTruth } : {}),
+    });
+    answerSpan.end();
+    requestSpan.end();
     spans.set(eventId, { question, sessionId: session.id, attempt });
 
     res.setHeader('Set-Cookie', `${COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Lax`);
     // What a traced backend propagates: the session in W3C baggage (read by
-    // client.linkFromResponse) and the span in traceparent.
-    res.setHeader('baggage', `session_id=${session.id}`);
-    res.setHeader('traceparent', `00-${session.id.replace(/-/g, '')}-${eventId.replace(/-/g, '').slice(0, 16)}-01`);
+    // client.linkFromResponse) and the answer span in traceparent.
+    for (const [name, value] of Object.entries(tracing.headersFor(tracing.withSpan(ctx, answerSpan)))) res.setHeader(name, value);
     sendJson(res, 200, { answer: canned.answer, event_id: eventId, question, attempt, regenerated_from: regenerateOf ?? null });
   }
 
@@ -269,6 +278,7 @@ export async function startDemo({
       server.listen(port, host, () => resolveListen(undefined));
     });
   } catch (err) {
+    await tracing.shutdown();
     await ownCollector?.close();
     throw err;
   }
@@ -279,6 +289,8 @@ export async function startDemo({
   return {
     url,
     collector,
+    /** Exports the ended spans now instead of at the batch processor's next tick. */
+    flushSpans: () => tracing.flush(),
     async close() {
       if (closed) return;
       closed = true;
@@ -286,6 +298,8 @@ export async function startDemo({
         server.close(() => r(undefined));
         server.closeAllConnections();
       });
+      // Export what is still batched before our own collector goes away.
+      await tracing.shutdown();
       await ownCollector?.close();
     },
   };

@@ -2,8 +2,10 @@
 // copies (a selection with Ctrl+C, then the Copy button), regenerates and
 // edits the answer in the real chat page, which is wired only by attributes;
 // then the collector's SQLite rows must hold each signal on the answer's
-// span, and the dashboard must chart them. Screenshots of both pages go to
-// test-artifacts/screenshots/.
+// span, beside the feedback the traced backend set on the span itself, and
+// the dashboard must chart them. The backend's spans arrive by OTLP; this
+// test waits for each span before rating it (the rate-before-the-span path
+// is demo-early-feedback.test.mjs). Screenshots go to test-artifacts/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDemo } from '../../examples/chat/server.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ARTIFACTS, launchBrowser, openPage } from './harness.mjs';
 
 const SHOTS = join(ARTIFACTS, 'screenshots');
@@ -25,7 +28,7 @@ let context;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'trace-feedback-demo-chat-'));
-  demo = await startDemo({ dbPath: join(dir, 'demo.sqlite'), quiet: true });
+  demo = await startDemo({ dbPath: join(dir, 'demo.sqlite'), exportDelayMs: 50, quiet: true });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.url });
@@ -50,6 +53,17 @@ function rows(sql, ...params) {
   }
 }
 
+/** Waits until the backend's spans for these event ids are in the collector. */
+async function spansArrived(...eventIds) {
+  await demo.flushSpans();
+  const end = Date.now() + 10000;
+  while (Date.now() < end) {
+    if (eventIds.every((id) => rows('SELECT 1 FROM events WHERE event_id = ?', id).length === 1)) return;
+    await sleep(50);
+  }
+  assert.fail(`spans ${eventIds.join(', ')} never arrived`);
+}
+
 test('every explicit and implicit signal from the chat page lands on the answer\'s span', async (t) => {
   const t0 = Date.now();
   const page = await openPage(context, `${demo.url}/`);
@@ -63,6 +77,7 @@ test('every explicit and implicit signal from the chat page lands on the answer\
   await first.locator('.answer-text').filter({ hasText: 'Albany' }).waitFor();
   const eventId = await first.getAttribute('data-feedback-event');
   assert.match(eventId, /^[0-9a-f-]{36}$/);
+  await spansArrived(eventId);
   const sessionId = await page.evaluate(() => window.feedbackClient.sessionId);
   assert.equal(sessionId, rows('SELECT session_id FROM events WHERE event_id = ?', eventId)[0].session_id,
     'linkFromResponse took the session from the baggage header');
@@ -110,6 +125,7 @@ test('every explicit and implicit signal from the chat page lands on the answer\
   await page.locator('article.answer').nth(1).waitFor();
   const regeneratedId = await page.locator('article.answer').nth(1).getAttribute('data-feedback-event');
   assert.notEqual(regeneratedId, eventId);
+  await spansArrived(regeneratedId);
 
   // Edit the first answer: NYC → New York (the seed's example), then blur.
   const editable = first.locator('.answer-text');
@@ -151,6 +167,8 @@ test('every explicit and implicit signal from the chat page lands on the answer\
   assert.ok(Array.isArray(fb.edits) && fb.edits.length > 0, 'edits recorded');
   assert.ok(JSON.stringify(fb.edits).includes('New York'), 'the edit carries the new text');
   assert.equal(typeof fb.edit_stats, 'object');
+  assert.equal(fb.backend?.known_question, true, 'the backend\'s span feedback is kept beside the page\'s');
+  assert.equal(fb.ground_truth, 'The capital of New York is Albany');
   const [regen] = rows('SELECT * FROM events WHERE event_id = ?', regeneratedId);
   assert.equal(regen.metadata.regenerated_from, eventId);
   assert.equal(regen.session_id, sessionId);
@@ -183,8 +201,10 @@ test('the dashboard charts the stored feedback and drills into nested paths', as
   assert.equal(await page.locator('svg[data-path="feedback.actions.copied"]').getAttribute('data-true-pct'), '100');
   assert.ok(await page.locator('section.card[data-path^="feedback.edits.0."]').count() >= 1, 'array elements drill down by index');
   assert.equal(await page.locator('section.card[data-path="feedback.edit_stats.similarity"], section.card[data-path^="feedback.edit_stats."]').count() >= 1, true);
-  // Per span: the merged feedback JSON.
-  assert.match(await page.locator('.sessions tr[data-event] pre.feedback-json').first().textContent(), /"rating": true/);
+  // Per span: the merged feedback JSON, the backend's and the page's side by side.
+  const merged = await page.locator('.sessions tr[data-event] pre.feedback-json').first().textContent();
+  assert.match(merged, /"rating": true/);
+  assert.match(merged, /"ground_truth": "The capital of New York is Albany"/);
   assert.match(await page.locator('.sessions details').first().locator('p pre.feedback-json').textContent(), /"helpful": true/);
   await page.screenshot({ path: join(SHOTS, 'demo-dashboard.png'), fullPage: true });
 
@@ -208,6 +228,7 @@ test('with more traffic the dashboard measures the spread (percentiles, true %, 
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: questions[i % 3] }),
     });
     const { event_id } = await res.json();
+    await spansArrived(event_id);
     updates.push({ id: `seed-${i}`, event_id, feedback: { rating: scores[i] >= 3, score: scores[i], ...(i % 4 === 0 ? { comment: ['too long', 'perfect', 'wrong language'][i % 3] } : {}) } });
   }
   const res = await fetch(`${demo.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ updates }) });

@@ -1,8 +1,10 @@
-// The demo server without a browser: its chat backend traces like an LLM app
-// (one session per browser session, one model span per answer, the session
-// in `baggage`), Regenerate makes a new span, /feedback reaches the collector
-// through the reference proxy with the server's key, static files stay
-// inside their folders, and `start.mjs --smoke` works as CI would run it.
+// The demo server without a browser: its chat backend is a traced service
+// (OpenTelemetry SDK, spans exported by OTLP to the collector; one session
+// per browser session, one model span per answer, the session in `baggage`,
+// no event posted by REST), Regenerate makes a new span, /feedback reaches
+// the collector through the reference proxy with the server's key, static
+// files stay inside their folders, and `start.mjs --smoke` works as CI
+// would run it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -14,6 +16,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { startDemo } from '../../examples/chat/server.mjs';
 import { runSmoke } from '../../examples/chat/smoke.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from './harness.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -22,7 +25,7 @@ let demo;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trace-feedback-demo-'));
-  demo = await startDemo({ dbPath: join(dir, 'demo.sqlite'), quiet: true });
+  demo = await startDemo({ dbPath: join(dir, 'demo.sqlite'), exportDelayMs: 100, quiet: true });
 });
 after(async () => {
   await demo?.close();
@@ -40,13 +43,24 @@ async function chat(body, cookie) {
   return { status: res.status, json: await res.json(), headers: res.headers, cookie: setCookie?.split(';')[0] ?? cookie };
 }
 
-function row(eventId) {
-  const db = new Database(demo.collector.dbPath, { readonly: true });
+function row(eventId, file = demo.collector.dbPath) {
+  const db = new Database(file, { readonly: true });
   try {
     const r = db.prepare('SELECT * FROM events WHERE event_id = ?').get(eventId);
     return r && { ...r, feedback: JSON.parse(r.feedback), inputs: JSON.parse(r.inputs), outputs: JSON.parse(r.outputs), metadata: JSON.parse(r.metadata) };
   } finally {
     db.close();
+  }
+}
+
+/** The event once its span has been exported and ingested (spans arrive by OTLP, not at once). */
+async function spanRow(eventId, server = demo, timeoutMs = 10000) {
+  await server.flushSpans();
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const r = row(eventId, server.collector.dbPath);
+    if (r || Date.now() > end) return r;
+    await sleep(50);
   }
 }
 
@@ -57,22 +71,35 @@ test('one session per browser session, one model span per answer, session in bag
   assert.match(a.json.answer, /NYC/, 'the NYC answer the edit example needs');
   const sessionId = /session_id=([0-9a-f-]{36})/.exec(a.headers.get('baggage'))?.[1];
   assert.match(sessionId, UUID);
-  assert.match(a.headers.get('traceparent'), new RegExp(`^00-${sessionId.replace(/-/g, '')}-[0-9a-f]{16}-01$`));
+  const [, traceId, spanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(a.headers.get('traceparent')) ?? [];
+  assert.ok(traceId, `traceparent names the answer span: ${a.headers.get('traceparent')}`);
 
   const b = await chat({ question: 'How do I reverse a list in Python?' }, a.cookie);
   assert.equal(/session_id=([0-9a-f-]{36})/.exec(b.headers.get('baggage'))?.[1], sessionId, 'same cookie, same session');
   const other = await chat({ question: 'What does HTTP 429 mean?' });
   assert.notEqual(/session_id=([0-9a-f-]{36})/.exec(other.headers.get('baggage'))?.[1], sessionId, 'no cookie, new session');
 
+  const span = await spanRow(a.json.event_id);
+  assert.ok(span, 'the answer span arrives by OTLP');
+  await spanRow(b.json.event_id);
   const session = row(sessionId);
   assert.equal(session.event_type, 'session');
-  const span = row(a.json.event_id);
+  assert.equal(session.event_name, 'trace-feedback demo chat');
   assert.equal(span.event_type, 'model');
   assert.equal(span.session_id, sessionId);
-  assert.equal(span.parent_id, sessionId);
+  assert.equal(span.project, 'trace-feedback-demo');
   assert.equal(span.inputs.chat_history[0].content, 'What is the capital of New York?');
   assert.equal(span.outputs.content, a.json.answer);
+  assert.deepEqual(span.feedback, { backend: { known_question: true }, ground_truth: 'The capital of New York is Albany' }, 'feedback the backend set on the span');
   const db = new Database(demo.collector.dbPath, { readonly: true });
+  const request = db.prepare('SELECT * FROM events WHERE event_id = ?').get(span.parent_id);
+  assert.equal(request.event_name, 'chat.request', 'the answer hangs under the request span');
+  assert.equal(request.parent_id, sessionId);
+  assert.equal(db.prepare('SELECT event_id FROM spans WHERE trace_id = ? AND span_id = ?').get(traceId, spanId)?.event_id, a.json.event_id,
+    'traceparent and event_id name the same span');
+  const paths = db.prepare("SELECT DISTINCT method || ' ' || path AS p FROM requests").all().map((r) => r.p);
+  assert.ok(paths.includes('POST /opentelemetry/v1/traces'), paths.join(', '));
+  assert.ok(!paths.some((p) => /^POST \/(v1\/)?(events|sessions)/.test(p)), `no event posted by REST: ${paths.join(', ')}`);
   const sessions = db.prepare("SELECT COUNT(*) AS n FROM events WHERE event_type = 'session' AND event_id = ?").get(sessionId).n;
   const spans = db.prepare("SELECT COUNT(*) AS n FROM events WHERE event_type = 'model' AND session_id = ?").get(sessionId).n;
   db.close();
@@ -87,9 +114,10 @@ test('Regenerate answers the same question in a new span of the same session', a
   assert.notEqual(again.json.event_id, first.json.event_id);
   assert.notEqual(again.json.answer, first.json.answer, 'a different variant');
   assert.equal(again.json.question, 'Write a haiku about debugging');
-  const span = row(again.json.event_id);
+  const span = await spanRow(again.json.event_id);
   assert.equal(span.metadata.regenerated_from, first.json.event_id);
-  assert.equal(span.session_id, row(first.json.event_id).session_id);
+  assert.equal(span.event_name, 'chat.regenerate');
+  assert.equal(span.session_id, (await spanRow(first.json.event_id)).session_id);
   const unknown = await chat({ regenerate_of: '00000000-0000-4000-8000-000000000000' });
   assert.equal(unknown.status, 400);
 });
@@ -102,10 +130,23 @@ test('bad chat requests are refused with a reason', async () => {
   assert.equal((await fetch(`${demo.url}/api/chat`)).status, 405);
 });
 
-test('feedback posted to /feedback lands on the span through the proxy (smoke)', async () => {
-  const r = await runSmoke(demo);
-  assert.deepEqual(r.row.feedback, { rating: true });
-  assert.deepEqual(row(r.eventId).feedback, { rating: true });
+test('feedback posted to /feedback lands on the span through the proxy, beside the backend\'s (smoke)', async () => {
+  const r = await runSmoke(demo, { retryMs: 50 });
+  const merged = { backend: { known_question: true }, ground_truth: 'The capital of New York is Albany', rating: true };
+  assert.deepEqual(r.row.feedback, merged);
+  assert.deepEqual(row(r.eventId).feedback, merged);
+});
+
+test('with an ingest lag the span is not there at first: feedback meets 404 until it is, then merges', async () => {
+  const lagged = await startDemo({ dbPath: join(dir, 'lagged.sqlite'), exportDelayMs: 50, ingestLagMs: 400, quiet: true });
+  try {
+    const r = await runSmoke(lagged, { retryMs: 50 });
+    assert.ok(r.notYet >= 1, `the first attempts met "not yet" (${r.notYet})`);
+    assert.equal(r.row.feedback.rating, true);
+    assert.equal(r.row.feedback.backend.known_question, true);
+  } finally {
+    await lagged.close();
+  }
 });
 
 test('pages are served with a CSP and no key; the dashboard data comes from the collector', async () => {
@@ -137,8 +178,9 @@ test('static files stay inside their folders', async () => {
 });
 
 test('start.mjs --smoke asks, rates, prints the row and exits 0', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['examples/chat/start.mjs', '--smoke', '--port', '0'], { cwd: ROOT, timeout: 30000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['examples/chat/start.mjs', '--smoke', '--port', '0', '--export-delay-ms', '100', '--ingest-lag-ms', '300'], { cwd: ROOT, timeout: 30000 });
   assert.match(stdout, /smoke: OK/);
+  assert.match(stdout, /after [1-9]\d* "not yet ingested" answers/);
   assert.match(stdout, /"rating": true/);
   assert.match(stdout, /"event_type": "model"/);
 });
@@ -153,10 +195,11 @@ test('a restarted server keeps a known session cookie and ignores a cookie namin
     const json = await res.json();
     return { json, session: /session_id=([0-9a-f-]{36})/.exec(res.headers.get('baggage'))[1], cookie: res.headers.get('set-cookie').split(';')[0] };
   };
-  const one = await startDemo({ dbPath: file, quiet: true });
+  const one = await startDemo({ dbPath: file, exportDelayMs: 100, quiet: true });
   const first = await ask(one);
-  await one.close();
-  const two = await startDemo({ dbPath: file, quiet: true });
+  await one.close(); // exports the batched spans before its collector stops
+  assert.ok(row(first.json.event_id, file), 'closing flushed the span');
+  const two = await startDemo({ dbPath: file, exportDelayMs: 100, quiet: true });
   try {
     assert.equal((await ask(two, first.cookie)).session, first.session, 'the session survives a restart');
     const forged = await ask(two, `tf_demo_session=${first.json.event_id}`);
