@@ -132,16 +132,23 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
     s_.queue.erase(s_.queue.begin() + static_cast<std::ptrdiff_t>(index));
     return moved;
   };
-  const auto cls = classify_status(r.status);
+  const auto cls = r.code == "unknown_event" ? StatusClass::unknown_event : classify_status(r.status);
   if (cls == StatusClass::delivered) {
     ++s_.counters.sent;
     out.delivered.push_back(id);
     extract();
     return;
   }
+  // The settle window runs from the first capture of this update.
+  const int64_t settle_end = e.first_enqueued_ms + config_.unknown_event_retry_ms;
   std::string reason;
   if (cls == StatusClass::reject) {
     reason = "rejected";
+  } else if (cls == StatusClass::unknown_event &&
+             (now >= settle_end || e.attempts >= config_.max_attempts)) {
+    // Still unknown after the window (or the attempts): the event most
+    // likely never existed. Its own code, so the app can tell it apart.
+    reason = "unknown_event";
   } else if (e.attempts >= config_.max_attempts) {
     reason = "max_attempts";
   } else if (now - e.first_enqueued_ms >= config_.max_age_ms) {
@@ -162,6 +169,12 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
     e.retry_after_until_ms = 0;
   }
   e.next_attempt_ms = now + delay;
+  if (cls == StatusClass::unknown_event && e.retry_after_until_ms == 0 &&
+      e.next_attempt_ms > settle_end) {
+    // One last try at the end of the window rather than a backoff that
+    // overshoots it (a server's Retry-After is still honoured as given).
+    e.next_attempt_ms = settle_end;
+  }
   ++s_.counters.retried;
   out.retrying.push_back(id);
 }

@@ -141,6 +141,8 @@ std::string JsonEngine::onResult(const std::string& request_id, const std::strin
     u.status = static_cast<int>(*code);
     if (retry_after != nullptr && retry_after->is_string())
       u.retry_after = retry_after->get<std::string>();
+    const json* code_field = member(r, "code");
+    if (code_field != nullptr && code_field->is_string()) u.code = code_field->get<std::string>();
     results.push_back(std::move(u));
   }
   return dump_safe(outcome_json(engine_.on_result(request_id, results, *t)));

@@ -62,9 +62,13 @@ struct Request {
 // Outcome of one update inside a request. status 0 = network error or
 // timeout; retry_after is the raw Retry-After header ("" when absent).
 struct UpdateResult {
+  UpdateResult() = default;
+  UpdateResult(std::string id, int s, std::string ra = "", std::string c = "")
+      : update_id(std::move(id)), status(s), retry_after(std::move(ra)), code(std::move(c)) {}
   std::string update_id;
   int status = 0;
   std::string retry_after;
+  std::string code;  // the proxy's per-update code ("unknown_event", ...), "" if none
 };
 
 struct ResultOutcome {
@@ -79,7 +83,8 @@ struct DeadLetter {
   std::string event_id;  // "" if the target was never known
   nlohmann::json feedback;
   int status = 0;      // last HTTP status, 0 if none / network error
-  std::string reason;  // rejected | max_attempts | max_age | too_large | orphaned_session
+  // rejected | max_attempts | max_age | unknown_event | too_large | orphaned_session
+  std::string reason;
   int attempts = 0;
 };
 
