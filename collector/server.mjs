@@ -268,6 +268,7 @@ export async function startCollector({
       return ev ? sendJson(res, 200, { event: ev, updates: listUpdates(db, ev.event_id) }) : sendJson(res, 404, { error: 'event not found' });
     }
     if (path === '/api/sessions') return sendJson(res, 200, { sessions: listSessions(db) });
+    if (path === '/api/updates') return sendJson(res, 200, { updates: listUpdates(db, q.get('event_id') ?? undefined) });
     if (path === '/api/requests') {
       return sendJson(res, 200, {
         requests: listRequests(db, { method: q.get('method') ?? undefined, since: Number(q.get('since') ?? 0), limit }),

@@ -89,20 +89,37 @@ export function stringStats(path, values) {
   return { type: 'string', path, count: values.length, distinct: groups.length, groups };
 }
 
+/** Leaf names that say where something happened inside a list element, not what. */
+export const POSITIONAL_KEYS = new Set(['at', 'offset', 'index', 'position', 'start', 'end']);
+
+/**
+ * True for positional noise such as `feedback.edits.0.at` (a character
+ * offset inside the 1st edit): a leaf named in POSITIONAL_KEYS below an array
+ * index. Charting offsets with percentiles says nothing, so the dashboard
+ * hides them unless asked.
+ * @param {string} path
+ */
+export function isPositionalPath(path) {
+  const parts = path.split('.');
+  return POSITIONAL_KEYS.has(parts[parts.length - 1]) && parts.slice(0, -1).some((p) => /^\d+$/.test(p));
+}
+
 /**
  * Aggregates the feedback of many events. A path seen with more than one
  * type (e.g. `rating` as a boolean thumb in one app and a 1-5 number in
  * another) gets one entry per type, as a chart can only measure one.
  * @param {Array<{ feedback?: unknown }>} events
- * @param {{ prefix?: string }} [options] prefix: only paths equal to it or under it
+ * @param {{ prefix?: string, positional?: boolean }} [options] prefix: only paths equal to it or under it;
+ *   positional: false leaves out positional noise paths (isPositionalPath)
  * @returns {PathStats[]} sorted by path, then type
  */
-export function aggregate(events, { prefix } = {}) {
+export function aggregate(events, { prefix, positional = true } = {}) {
   /** @type {Map<string, { path: string, type: string, values: any[] }>} */
   const byKey = new Map();
   for (const ev of events) {
     for (const { path, value } of flatten(ev?.feedback ?? {})) {
       if (prefix && !isUnder(path, prefix)) continue;
+      if (!positional && isPositionalPath(path)) continue;
       const type = typeof value;
       const key = `${path}\u0000${type}`;
       let entry = byKey.get(key);
@@ -182,4 +199,56 @@ export function formatNumber(n) {
   if (!Number.isFinite(n)) return String(n);
   if (Number.isInteger(n)) return String(n);
   return String(Number(n.toPrecision(Math.abs(n) >= 1 ? 4 : 3)));
+}
+
+/**
+ * An answer, for the per-answer view: a model span, or any other span that
+ * carries feedback.
+ * @param {{ event_type?: string | null, feedback?: unknown }} e
+ */
+export function isAnswer(e) {
+  return e.event_type !== 'session' && (e.event_type === 'model' || (isPlainObject(e.feedback) && Object.keys(e.feedback).length > 0));
+}
+
+/**
+ * Groups events for the dashboard's per-answer and per-session views:
+ * `answer` gives one group per answer: a model span, or any other span that
+ * carries feedback (a request or tool span without any is plumbing, not an
+ * answer); `session` one per session holding the session event and its
+ * spans. Newest group first.
+ * @template {{ event_id: string, session_id?: string | null, event_type?: string | null, created_at?: number, feedback?: unknown }} E
+ * @param {E[]} events
+ * @param {'answer' | 'session'} by
+ * @returns {Array<{ key: string, events: E[], root: E | undefined }>}
+ */
+export function groupEvents(events, by) {
+  if (by === 'answer') {
+    return events.filter(isAnswer)
+      .map((e) => ({ key: e.event_id, events: [e], root: e }))
+      .sort((a, b) => (b.root?.created_at ?? 0) - (a.root?.created_at ?? 0));
+  }
+  /** @type {Map<string, E[]>} */
+  const bySession = new Map();
+  for (const e of events) {
+    const k = e.session_id ?? e.event_id;
+    if (!bySession.has(k)) bySession.set(k, []);
+    /** @type {E[]} */ (bySession.get(k)).push(e);
+  }
+  return [...bySession].map(([key, evs]) => ({ key, events: evs, root: evs.find((e) => e.event_id === key) }))
+    .sort((a, b) => Math.max(0, ...b.events.map((e) => e.created_at ?? 0)) - Math.max(0, ...a.events.map((e) => e.created_at ?? 0)));
+}
+
+/**
+ * One line for a path's measurements in a compact card: `75% true (4)`,
+ * `4` for a single value, `avg 3.5 · 1–5 (6)`, `3 values, 2 distinct`.
+ * @param {PathStats} st
+ */
+export function summary(st) {
+  if (st.type === 'boolean') return st.count === 1 ? String(st.trueCount === 1) : `${formatNumber(Math.round(st.truePct * 10) / 10)}% true (${st.count})`;
+  if (st.type === 'number') {
+    if (st.min === st.max) return st.count === 1 ? formatNumber(st.min) : `${formatNumber(st.min)} (×${st.count})`;
+    return `avg ${formatNumber(st.avg)} · ${formatNumber(st.min)}–${formatNumber(st.max)} (${st.count})`;
+  }
+  if (st.distinct === 1) return st.count === 1 ? st.groups[0].value : `${st.groups[0].value} (×${st.count})`;
+  return `${st.count} values, ${st.distinct} distinct`;
 }

@@ -36,10 +36,28 @@ export function booleanChart(st) {
 }
 
 /**
- * Histogram of the values, with min / median / p95 / max marked on a strip below.
+ * A number that only ever took one value: the value itself, large, with how
+ * often it was seen. A one-bar histogram (and percentiles all equal to it)
+ * would draw a block that says nothing more.
+ * @param {import('./aggregate.mjs').NumberStats} st
+ */
+export function valueChart(st) {
+  const v = formatNumber(st.min);
+  return `<svg class="chart chart-number chart-value" role="img" viewBox="0 0 ${W} 64" width="${W}" height="64"
+  data-path="${escapeXml(st.path)}" data-avg="${v}" data-value="${v}"
+  aria-label="${escapeXml(st.path)}: ${v} in all ${st.count}">
+  <text x="10" y="40" class="value">${escapeXml(v)}</text>
+  <text x="${W - 10}" y="40" text-anchor="end" class="axis">${st.count === 1 ? 'one event' : `every one of ${st.count} events`}</text>
+</svg>`;
+}
+
+/**
+ * Histogram of the values, with min / median / p95 / max marked on a strip
+ * below; a single-valued number is drawn as that value (valueChart).
  * @param {import('./aggregate.mjs').NumberStats} st
  */
 export function numberChart(st) {
+  if (st.min === st.max) return valueChart(st);
   const bins = histogram(st.values);
   const top = Math.max(...bins.map((b) => b.count));
   const plotH = 80;

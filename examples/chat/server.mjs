@@ -219,14 +219,25 @@ export async function startDemo({
     sendJson(res, 200, { answer: canned.answer, event_id: eventId, question, attempt, regenerated_from: regenerateOf ?? null });
   }
 
-  /** Sessions and events for the dashboard, through the collector's read API. */
+  /**
+   * Sessions and events for the dashboard, through the collector's read API,
+   * plus which feedback paths of each event came from an update (the page,
+   * through the proxy) rather than from the span the backend exported.
+   */
   async function handleDashboardData(/** @type {import('node:http').ServerResponse} */ res) {
     try {
-      const [s, e] = await Promise.all([
+      const [s, e, u] = await Promise.all([
         fetch(`${collector.url}/api/sessions`).then((r) => r.json()),
         fetch(`${collector.url}/api/events?limit=10000`).then((r) => r.json()),
+        fetch(`${collector.url}/api/updates`).then((r) => (r.ok ? r.json() : { updates: [] })),
       ]);
-      sendJson(res, 200, { sessions: s.sessions ?? [], events: e.events ?? [], generated_at: Date.now() });
+      /** @type {Record<string, Record<string, unknown>>} event id → merged feedback of its updates */
+      const fromUpdates = {};
+      for (const up of u.updates ?? []) {
+        const fb = up.body?.feedback;
+        if (fb && typeof fb === 'object') fromUpdates[up.event_id] = { ...(fromUpdates[up.event_id] ?? {}), ...fb };
+      }
+      sendJson(res, 200, { sessions: s.sessions ?? [], events: e.events ?? [], feedback_from_updates: fromUpdates, generated_at: Date.now() });
     } catch (err) {
       sendJson(res, 502, { error: `collector read failed: ${err}` });
     }
@@ -258,6 +269,8 @@ export async function startDemo({
     if (path === '/api/dashboard' && method === 'GET') return handleDashboardData(res);
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(req, res, 'GET');
     if (path === '/dashboard' || path === '/dashboard/') return serveFile(res, join(PUBLIC, 'dashboard.html'), method);
+    // Browsers ask for /favicon.ico whatever the page links; one SVG icon answers both.
+    if (path === '/favicon.ico') return serveFile(res, join(PUBLIC, 'favicon.svg'), method);
     if (path === '/react') return redirect(res, '/react/');
     if (path === '/' || path === '/react/') return serveFile(res, join(path === '/' ? PUBLIC : join(ROOT, 'examples', 'react', 'public'), 'index.html'), method);
     for (const [prefix, dir] of MOUNTS) {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   aggregate, flatten, percentile, numberStats, booleanStats, stringStats, drillDownPaths, histogram, comparePaths,
+  isPositionalPath, groupEvents, isAnswer, summary,
 } from '../../examples/chat/aggregate.mjs';
 import { booleanChart, numberChart, stringChart, escapeXml } from '../../examples/chat/charts.mjs';
 
@@ -118,4 +119,45 @@ test('charts are SVG carrying their measurements, with text escaped', () => {
   assert.ok(!s.includes('<script>'));
   assert.ok(s.includes('&lt;script&gt;'));
   assert.equal(escapeXml(`"'&`), '&quot;&#39;&amp;');
+});
+
+test('positional noise paths: a position-named leaf below an array index', () => {
+  assert.equal(isPositionalPath('feedback.edits.0.at'), true);
+  assert.equal(isPositionalPath('feedback.edits.12.offset'), true);
+  assert.equal(isPositionalPath('feedback.edits.0.value'), false);
+  assert.equal(isPositionalPath('feedback.at'), false, 'not inside a list element');
+  const events = [{ feedback: { edits: [{ at: 3, value: 'x' }], rating: true } }];
+  assert.deepEqual(aggregate(events, { positional: false }).map((s) => s.path), ['feedback.edits.0.value', 'feedback.rating']);
+  assert.deepEqual(aggregate(events).map((s) => s.path), ['feedback.edits.0.at', 'feedback.edits.0.value', 'feedback.rating']);
+});
+
+test('a single-valued number is drawn as its value, a spread as a histogram', () => {
+  const one = numberChart(numberStats('feedback.score', [4, 4, 4]));
+  assert.match(one, /class="chart chart-number chart-value"/);
+  assert.match(one, /data-value="4"/);
+  assert.doesNotMatch(one, /bar-num/);
+  assert.match(numberChart(numberStats('feedback.score', [3, 4])), /bar-num/);
+});
+
+test('groups per answer (model spans or spans with feedback) and per session; one-line summaries', () => {
+  const events = [
+    { event_id: 's', session_id: 's', event_type: 'session', created_at: 1, feedback: { helpful: true } },
+    { event_id: 'req', session_id: 's', event_type: 'chain', created_at: 2, feedback: {} },
+    { event_id: 'a1', session_id: 's', event_type: 'model', created_at: 3, feedback: { score: 4 } },
+    { event_id: 'tool', session_id: 's', event_type: 'tool', created_at: 4, feedback: { ok: true } },
+    { event_id: 't', session_id: 't', event_type: 'session', created_at: 5, feedback: {} },
+  ];
+  assert.deepEqual(groupEvents(events, 'answer').map((g) => g.key), ['tool', 'a1']);
+  assert.equal(isAnswer(events[1]), false);
+  const sessions = groupEvents(events, 'session');
+  assert.deepEqual(sessions.map((g) => g.key), ['t', 's'], 'newest activity first');
+  assert.equal(sessions[1].events.length, 4);
+  assert.equal(sessions[1].root?.event_id, 's');
+  assert.equal(summary(numberStats('x', [4])), '4');
+  assert.equal(summary(numberStats('x', [4, 4, 4])), '4 (×3)');
+  assert.equal(summary(numberStats('x', [1, 2])), 'avg 1.5 · 1–2 (2)');
+  assert.equal(summary(booleanStats('x', [true, false, true])), '66.7% true (3)');
+  assert.equal(summary(booleanStats('x', [false])), 'false');
+  assert.equal(summary(stringStats('x', ['a', 'b', 'a'])), '3 values, 2 distinct');
+  assert.equal(summary(stringStats('x', ['a'])), 'a');
 });
