@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS events (
   updated_at      INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_session ON events(session_id);
+CREATE INDEX IF NOT EXISTS events_parent ON events(parent_id);
 -- OTLP spans already ingested, to resolve a child's parent_span_id to the
 -- parent's event id (which may be an explicit honeyhive_event_id).
 CREATE TABLE IF NOT EXISTS spans (
@@ -67,6 +68,22 @@ CREATE TABLE IF NOT EXISTS requests (
   fault       TEXT
 );
 `;
+
+/** @type {WeakMap<import('better-sqlite3').Database, Map<string, import('better-sqlite3').Statement>>} */
+const statements = new WeakMap();
+
+/**
+ * A prepared statement, prepared once per database handle: preparing costs
+ * more than running the small queries here (OTLP ingestion runs several per span).
+ * @param {import('better-sqlite3').Database} db @param {string} sql
+ */
+export function stmt(db, sql) {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, cache = new Map());
+  let st = cache.get(sql);
+  if (!st) cache.set(sql, st = db.prepare(sql));
+  return st;
+}
 
 /** Columns holding JSON text, decoded by rowToEvent. */
 const JSON_COLUMNS = ['config', 'inputs', 'outputs', 'metadata', 'metrics', 'feedback', 'user_properties', 'children_ids'];
@@ -117,7 +134,7 @@ function rowToEvent(row) {
  * @param {string} eventId
  */
 export function getEvent(db, eventId) {
-  return rowToEvent(db.prepare('SELECT * FROM events WHERE event_id = ?').get(eventId));
+  return rowToEvent(stmt(db, 'SELECT * FROM events WHERE event_id = ?').get(eventId));
 }
 
 /**
@@ -201,7 +218,7 @@ export function insertEvent(db, ev) {
     return /** @type {EventRow} */ (getEvent(db, ev.event_id));
   }
   const now = Date.now();
-  db.prepare(`INSERT INTO events (event_id, session_id, parent_id, event_type, event_name, source, config, inputs,
+  stmt(db, `INSERT INTO events (event_id, session_id, parent_id, event_type, event_name, source, config, inputs,
       outputs, metadata, metrics, feedback, user_properties, children_ids, error, start_time, end_time, duration,
       created_at, updated_at, project)
     VALUES (@event_id, @session_id, @parent_id, @event_type, @event_name, @source, @config, @inputs, @outputs,
@@ -250,10 +267,10 @@ export function applyUpdate(db, eventId, body, route, { autoCreate = false } = {
     if (body.end_time !== undefined) set.end_time = body.end_time;
     set.updated_at = Date.now();
     const cols = Object.keys(set);
-    db.prepare(`UPDATE events SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE event_id = @event_id`)
+    stmt(db, `UPDATE events SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE event_id = @event_id`)
       .run({ ...set, event_id: eventId });
     if (route !== null) {
-      db.prepare('INSERT INTO updates (event_id, route, body, applied_at) VALUES (?, ?, ?, ?)')
+      stmt(db, 'INSERT INTO updates (event_id, route, body, applied_at) VALUES (?, ?, ?, ?)')
         .run(eventId, route, JSON.stringify(body), set.updated_at);
     }
     return getEvent(db, eventId);
@@ -266,7 +283,7 @@ export function applyUpdate(db, eventId, body, route, { autoCreate = false } = {
  *   duration_ms: number, fault?: string | null }} entry
  */
 export function logRequest(db, entry) {
-  db.prepare(`INSERT INTO requests (at, method, path, event_id, status, body_bytes, duration_ms, fault)
+  stmt(db, `INSERT INTO requests (at, method, path, event_id, status, body_bytes, duration_ms, fault)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(Date.now(), entry.method, entry.path, entry.event_id ?? null,
     entry.status, entry.body_bytes, entry.duration_ms, entry.fault ?? null);
 }

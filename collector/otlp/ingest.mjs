@@ -5,7 +5,7 @@
 // and a timer moves them into `events` when they are due. Until then the
 // event does not exist for GET /v1/events/{id} and PUT (404).
 
-import { getEvent, insertEvent } from '../db.mjs';
+import { getEvent, insertEvent, stmt } from '../db.mjs';
 import { deepMerge } from '../merge.mjs';
 import { spanEventId } from './map.mjs';
 
@@ -89,12 +89,13 @@ export function createIngestor(db, { lagMs = 0, log = () => {}, now = Date.now }
  * @param {import('./map.mjs').MappedSpan[]} spans
  */
 export function ingestNow(db, spans) {
-  const lookupSpan = db.prepare('SELECT event_id FROM spans WHERE trace_id = ? AND span_id = ?');
-  const recordSpan = db.prepare('INSERT OR REPLACE INTO spans (trace_id, span_id, event_id) VALUES (?, ?, ?)');
-  const reparent = db.prepare('UPDATE events SET parent_id = ? WHERE parent_id = ? AND session_id = ?');
+  const lookupSpan = stmt(db, 'SELECT event_id FROM spans WHERE trace_id = ? AND span_id = ?');
+  const recordSpan = stmt(db, 'INSERT OR REPLACE INTO spans (trace_id, span_id, event_id) VALUES (?, ?, ?)');
+  const reparent = stmt(db, 'UPDATE events SET parent_id = ? WHERE parent_id = ? AND session_id = ?');
+  const exists = stmt(db, 'SELECT 1 FROM events WHERE event_id = ?');
   for (const m of spans) {
     const ev = m.event;
-    if (!getEvent(db, m.session.session_id)) {
+    if (!exists.get(m.session.session_id)) {
       insertEvent(db, {
         event_id: m.session.session_id, session_id: m.session.session_id, parent_id: null, event_type: 'session',
         event_name: m.session.event_name, source: m.session.source, project: m.session.project,
@@ -130,6 +131,6 @@ function mergeInto(db, existing, span) {
     set[c] = span[c] ?? existing[c] ?? null;
   }
   set.updated_at = Date.now();
-  db.prepare(`UPDATE events SET ${Object.keys(set).map((c) => `${c} = @${c}`).join(', ')} WHERE event_id = @event_id`)
+  stmt(db, `UPDATE events SET ${Object.keys(set).map((c) => `${c} = @${c}`).join(', ')} WHERE event_id = @event_id`)
     .run({ ...set, event_id: existing.event_id });
 }
