@@ -11,6 +11,11 @@ import { gzipSync } from 'node:zlib';
 import { trace, context } from '@opentelemetry/api';
 import { NodeTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+// The serializer the SDK's own OTLP/HTTP JSON exporter uses, at the version
+// exporter-trace-otlp-proto depends on (the installed exporter-trace-otlp-http
+// is an older, mismatched copy pulled in by another package).
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTempCollector, TEST_API_KEY } from '../../collector/testing.mjs';
 import { getEvent } from '../../collector/server.mjs';
 import { ExportResponse } from '../../collector/otlp/decode.mjs';
@@ -269,6 +274,30 @@ test('the real OTLP proto exporter (sdk-trace-node, BatchSpanProcessor, gzip) la
   const parentRow = c.db.prepare('SELECT event_id FROM spans WHERE trace_id = ? AND event_id = ?').get(traceId, ev.parent_id);
   assert.ok(parentRow, 'parent is the request span of the same trace');
   assert.equal(getEvent(c.db, ev.parent_id)?.parent_id, sessionId);
+});
+
+test('spans serialised by the OpenTelemetry SDK\'s OTLP JSON serializer land on the collector too', async () => {
+  const eventId = randomUUID();
+  const sessionId = randomUUID();
+  const memory = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const span = provider.getTracer('otlp-json-test').startSpan('tool.call');
+  span.setAttributes({ honeyhive_session_id: sessionId, honeyhive_event_id: eventId, honeyhive_event_type: 'tool', 'honeyhive_feedback.tags': ['fast', 'right'], 'honeyhive_metrics.tokens': 12 });
+  span.end();
+  await provider.forceFlush();
+  const body = /** @type {Uint8Array} */ (JsonTraceSerializer.serializeRequest(memory.getFinishedSpans()));
+  await provider.shutdown();
+  const r = await post(body, 'json');
+  assert.equal(r.status, 200);
+  assert.deepEqual(JSON.parse(Buffer.from(r.bytes).toString()), {});
+  const ev = /** @type {any} */ (getEvent(c.db, eventId));
+  assert.ok(ev, 'exported as JSON and stored');
+  assert.equal(ev.event_type, 'tool');
+  assert.deepEqual(ev.feedback, { tags: ['fast', 'right'] }, 'an array-valued attribute stays an array');
+  assert.deepEqual(ev.metrics, { tokens: 12 });
+  assert.equal(ev.session_id, sessionId);
+  const types = c.db.prepare("SELECT COUNT(*) AS n FROM requests WHERE path = '/opentelemetry/v1/traces' AND status = 200").get();
+  assert.ok(/** @type {any} */ (types).n >= 1);
 });
 
 test('unflatten: arrays by index, leaf-and-prefix clashes keep both, prototype keys ignored', () => {
