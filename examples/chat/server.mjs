@@ -16,6 +16,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCollector } from '../../collector/server.mjs';
+import { deepMerge } from '../../collector/merge.mjs';
 import { SpanKind } from '@opentelemetry/api';
 import { cannedAnswer, CANNED } from './answers.mjs';
 import { createTracing } from './tracing.mjs';
@@ -235,7 +236,8 @@ export async function startDemo({
       const fromUpdates = {};
       for (const up of u.updates ?? []) {
         const fb = up.body?.feedback;
-        if (fb && typeof fb === 'object') fromUpdates[up.event_id] = { ...(fromUpdates[up.event_id] ?? {}), ...fb };
+        // Deep, as the collector merges: two updates touching actions.* both count.
+        if (fb && typeof fb === 'object' && !Array.isArray(fb)) fromUpdates[up.event_id] = deepMerge(fromUpdates[up.event_id], fb);
       }
       sendJson(res, 200, { sessions: s.sessions ?? [], events: e.events ?? [], feedback_from_updates: fromUpdates, generated_at: Date.now() });
     } catch (err) {

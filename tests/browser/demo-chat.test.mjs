@@ -215,6 +215,17 @@ test('the dashboard charts the stored feedback and drills into nested paths', as
   assert.ok(paths.includes('feedback.actions.copy_count'));
   assert.ok(!paths.includes('feedback.rating'));
   await page.screenshot({ path: join(SHOTS, 'demo-dashboard-actions.png'), fullPage: true });
+
+  // Per answer: the page's signals (sent in several PUTs) and the backend's span feedback, told apart.
+  await page.selectOption('#path', 'feedback');
+  await page.selectOption('#group', 'answer');
+  const card = page.locator('section.answer-card').filter({ hasText: COMMENT }).first();
+  await card.waitFor();
+  for (const p of ['feedback.rating', 'feedback.score', 'feedback.comment', 'feedback.actions.copied', 'feedback.actions.regenerated']) {
+    assert.equal(await card.locator(`tr[data-path="${p}"]`).getAttribute('data-origin'), 'page', p);
+  }
+  assert.equal(await card.locator('tr[data-path="feedback.ground_truth"]').getAttribute('data-origin'), 'span');
+  await page.screenshot({ path: join(SHOTS, 'demo-dashboard-answers.png'), fullPage: true });
   assert.deepEqual(page.pageErrors, []);
 });
 
