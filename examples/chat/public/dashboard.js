@@ -143,7 +143,7 @@ function renderAnswers(events) {
       const origin = pagePaths.has(path) ? 'page' : 'span';
       table.append(el('tr', { 'data-path': path, 'data-origin': origin },
         el('th', {}, path.replace(/^feedback\./, '')),
-        el('td', {}, clip(typeof value === 'string' ? value : JSON.stringify(value), 80)),
+        el('td', {}, clip(typeof value === 'string' ? value : typeof value === 'number' ? formatNumber(value) : JSON.stringify(value), 80)),
         el('td', {}, el('span', { class: `origin ${origin}` }, origin))));
     }
     card.append(table);
