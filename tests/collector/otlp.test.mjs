@@ -19,7 +19,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { startTempCollector, TEST_API_KEY } from '../../collector/testing.mjs';
 import { getEvent } from '../../collector/server.mjs';
 import { ExportResponse } from '../../collector/otlp/decode.mjs';
-import { spanEventId, SPAN_EVENT_NAMESPACE, unflatten } from '../../collector/otlp/map.mjs';
+import { spanEventId, SPAN_EVENT_NAMESPACE, unflatten, mapSpan } from '../../collector/otlp/map.mjs';
 import { jsonRequest, protobufRequest, hexId } from './otlp-helpers.mjs';
 import protobuf from 'protobufjs';
 
@@ -307,4 +307,24 @@ test('unflatten: arrays by index, leaf-and-prefix clashes keep both, prototype k
   assert.deepEqual(unflatten([['a.b', 2], ['a', 1]]), { a: { '': 1, b: 2 } });
   assert.deepEqual(unflatten([['__proto__.x', 1], ['ok', true]]), { ok: true });
   assert.equal(/** @type {any} */ ({}).x, undefined);
+});
+
+test('mapSpan: explicit parent, resource and header defaults, an event id equal to its session refused', () => {
+  const base = { traceId: hexId(16), spanId: hexId(8), parentSpanId: '', name: 'n', kind: 1, startNs: 1_700_000_000_000_000_000n, endNs: 1_700_000_000_001_000_000n, status: { code: 0, message: '' } };
+  const sessionId = randomUUID();
+  const parent = randomUUID();
+  const m = mapSpan({ ...base, attributes: { 'honeyhive.session_id': sessionId.toUpperCase(), 'honeyhive.parent_id': parent }, resource: { 'honeyhive.project': 'from-resource' } }, { project: 'from-header', source: 'hdr' });
+  assert.ok(m.ok);
+  assert.equal(m.value.event.session_id, sessionId, 'ids are stored lowercase');
+  assert.equal(m.value.parentEventId, parent);
+  assert.equal(m.value.event.project, 'from-resource', 'a resource attribute beats the x-project header');
+  assert.equal(m.value.event.source, 'hdr');
+  assert.equal(m.value.event.duration, 1);
+  const same = mapSpan({ ...base, attributes: { 'honeyhive.session_id': sessionId, honeyhive_event_id: sessionId }, resource: {} });
+  assert.equal(same.ok, false);
+  assert.match(/** @type {any} */ (same).reason, /must differ from the session id/);
+  const typed = mapSpan({ ...base, attributes: { honeyhive_event_type: 'chain' }, resource: {} });
+  assert.equal(typed.ok && typed.value.event.event_type, 'chain');
+  const bogus = mapSpan({ ...base, attributes: { honeyhive_event_type: 'session' }, resource: {} });
+  assert.equal(bogus.ok && bogus.value.event.event_type, 'tool', 'a span cannot make itself a session');
 });
