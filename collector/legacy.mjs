@@ -77,7 +77,7 @@ export function createEventLegacy(db, body) {
     insertEvent(db, { event_id: sessionId, session_id: sessionId, parent_id: null, event_type: 'session', event_name: 'unknown', source: e.source ?? 'unknown', project: e.project });
   }
   insertEvent(db, {
-    ...e, event_id: eventId, session_id: sessionId, parent_id: e.parent_id?.toLowerCase() ?? sessionId,
+    ...e, event_id: eventId, session_id: sessionId, parent_id: /** @type {string | undefined} */ (e.parent_id)?.toLowerCase() ?? sessionId,
     event_name: e.event_name ?? 'unknown', source: e.source ?? 'unknown',
   });
   return { status: 200, json: { success: true, event_id: eventId } };
@@ -107,12 +107,13 @@ export function getSessionLegacy(db, sessionId, toApi) {
 export function exportEventsLegacy(db, body, toApi) {
   if (typeof body.project !== 'string' || body.project === '') return bad('project is required and must be a string');
   if (!Array.isArray(body.filters)) return bad('filters is required and must be an array');
+  /** @type {Array<{ field: string, op: string, value: unknown, type: string }>} */
   const filters = [];
   for (const [i, f] of body.filters.entries()) {
     if (!isPlainObject(f) || typeof f.field !== 'string' || f.field === '') return bad(`filters.${i}.field is required and must be a string`);
     const op = f.operator ?? 'is';
     if (!OPERATORS.has(/** @type {string} */ (op))) return bad(`filters.${i}.operator must be one of ${[...OPERATORS].join(', ')}`);
-    filters.push({ field: f.field, op: /** @type {string} */ (op), value: f.value, type: f.type ?? 'string' });
+    filters.push({ field: f.field, op: /** @type {string} */ (op), value: f.value, type: typeof f.type === 'string' ? f.type : 'string' });
   }
   /** @type {[number, number]} */
   let range = [-Infinity, Infinity];
@@ -132,7 +133,7 @@ export function exportEventsLegacy(db, body, toApi) {
 
   const rows = /** @type {Array<{ event_id: string }>} */ (db.prepare('SELECT event_id FROM events WHERE project = ? ORDER BY start_time, rowid').all(body.project))
     .map((r) => getEvent(db, r.event_id))
-    .filter((ev) => ev && ev.start_time >= range[0] && ev.start_time <= range[1])
+    .filter((ev) => ev && /** @type {any} */ (ev).start_time >= range[0] && /** @type {any} */ (ev).start_time <= range[1])
     .map((ev) => toApi(/** @type {Record<string, any>} */ (ev)))
     .filter((ev) => filters.every((f) => matches(ev, f)));
   const pageRows = rows.slice((page - 1) * limit, page * limit);

@@ -13,7 +13,7 @@ const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
 
 const root = new protobuf.Root();
 // Imports inside the files are relative to the proto root ("opentelemetry/proto/...").
-root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
+root.resolvePath = (/** @type {string} */ _origin, /** @type {string} */ target) => join(PROTO_DIR, target);
 root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
 // google.rpc.Status, the body OTLP/HTTP prescribes for 4xx/5xx answers. Only
 // code and message: `details` (repeated Any) would pull in a file we do not carry.
@@ -27,7 +27,7 @@ const RpcStatus = root.lookupType('Status');
 export { ExportRequest, ExportResponse };
 
 /**
- * @typedef {string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue }} AttrValue
+ * @typedef {string | number | boolean | null | any[] | { [k: string]: any }} AttrValue  (arrays and maps hold AttrValues)
  * @typedef {object} OtlpSpan
  * @property {string} traceId 32 lowercase hex digits
  * @property {string} spanId 16 lowercase hex digits

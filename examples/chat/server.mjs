@@ -82,7 +82,7 @@ const LIB_FILES = new Set(['aggregate.mjs', 'charts.mjs']);
 /**
  * @param {DemoOptions} [options]
  * @returns {Promise<{ url: string, collector: { url: string, db?: import('better-sqlite3').Database, dbPath?: string, close?: () => Promise<void> },
- *   close: () => Promise<void> }>}
+ *   flushSpans: () => Promise<void>, close: () => Promise<void> }>}
  */
 export async function startDemo({
   port = 0, host = '127.0.0.1', dbPath, collectorUrl, apiKey, latencyMs = 0, ingestLagMs = 0, exportDelayMs = 200, quiet = false,
