@@ -328,3 +328,26 @@ test('mapSpan: explicit parent, resource and header defaults, an event id equal 
   const bogus = mapSpan({ ...base, attributes: { honeyhive_event_type: 'session' }, resource: {} });
   assert.equal(bogus.ok && bogus.value.event.event_type, 'tool', 'a span cannot make itself a session');
 });
+
+test('JSON with proto field names (snake_case) and enum names is read too, also at /v1/traces', async () => {
+  const eventId = randomUUID();
+  const body = {
+    resource_spans: [{
+      scope_spans: [{
+        spans: [{
+          trace_id: hexId(16), span_id: hexId(8), name: 'snake', kind: 'SPAN_KIND_CLIENT',
+          start_time_unix_nano: '1700000000000000000', end_time_unix_nano: '1700000000002000000',
+          status: { code: 'STATUS_CODE_ERROR', message: 'upstream 502' },
+          attributes: [{ key: 'honeyhive_event_id', value: { string_value: eventId } }, { key: 'honeyhive_metrics.n', value: { int_value: '9007199254740993' } }],
+        }],
+      }],
+    }],
+  };
+  const res = await fetch(`${c.url}/v1/traces`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), {});
+  const ev = /** @type {any} */ (getEvent(c.db, eventId));
+  assert.equal(ev.error, 'upstream 502');
+  assert.equal(ev.duration, 2);
+  assert.deepEqual(ev.metrics, { n: '9007199254740993' }, 'an int64 past 2^53 is kept exact, as a string');
+});
