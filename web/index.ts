@@ -11,57 +11,15 @@
 // entry/start.ts, reached by createFeedback(), init() and loadCore().
 // `trace-feedback/full` re-exports everything statically (FeedbackClient,
 // the transports) for Node and for apps that want no lazy loading.
-import type { CoreModule } from './core/module.js';
-import type { FeedbackClient } from './client.js';
-import type { LoadOptions } from './core/loader.js';
-import type { InitOptions } from './entry/options.js';
+import { preloaded } from './entry/lazy.js';
 
-/**
- * Loads the wasm core (once per page; later calls reuse it) and starts a
- * client: persistence opened, queues of closed tabs adopted, delivery loop
- * running. Rejects with TraceFeedbackError on bad options or a wasm that
- * cannot load. For a handle usable before anything has loaded, see
- * {@link createFeedback}.
- *
- * @example
- * ```ts
- * import { init } from 'trace-feedback';
- * const client = await init({ endpoint: '/feedback' });
- * client.enrichSpan({ eventId, feedback: { rating: true } }); // throws FeedbackValidationError on bad input
- * ```
- */
-export async function init(options: InitOptions = {}): Promise<FeedbackClient> {
-  const { startClient } = await import('./entry/start.js');
-  return startClient(options);
-}
-
-/**
- * Loads the wasm core once per page (later calls get the same promise),
- * e.g. to call {@link validateFeedback} in a browser before any client exists.
- *
- * @example
- * ```ts
- * await loadCore({ wasmUrl: '/assets/trace_feedback_core.wasm' });
- * validateFeedback({ rating: true }); // { ok: true, errors: [] }
- * ```
- */
-export function loadCore(options: LoadOptions = {}): Promise<CoreModule> {
-  if (started) return started.loadCore(options);
-  // One promise until the part loads, as the loader keeps one per page;
-  // dropped on failure so a later call may retry (e.g. with wasmUrl).
-  pendingCore ??= import('./entry/start.js').then((m) => m.loadCore(options));
-  pendingCore.catch(() => (pendingCore = undefined));
-  return pendingCore;
-}
-
-let started: typeof import('./entry/start.js') | undefined;
-let pendingCore: Promise<CoreModule> | undefined;
+export { init, loadCore } from './entry/lazy.js';
 
 // Node has no first paint to protect: load the core-bearing part now, so
 // validateFeedback works synchronously from the first line, as before.
 const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
 if (proc?.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined') {
-  started = await import('./entry/start.js');
+  preloaded(await import('./entry/start.js'));
 }
 
 export type { InitOptions } from './entry/options.js';
