@@ -1,3 +1,9 @@
+/**
+ * The default entry: `createFeedback()` (a handle usable at once; the rest loads lazily), `init()`, validation and the error classes.
+ *
+ * @packageDocumentation
+ * @module trace-feedback
+ */
 // trace-feedback: capture end-user feedback on LLM answers in the browser
 // and attach it to the backend's HoneyHive trace.
 //

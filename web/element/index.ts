@@ -1,3 +1,9 @@
+/**
+ * The `<feedback-bar>` Web Component, registered on import, for every other framework and plain HTML.
+ *
+ * @packageDocumentation
+ * @module trace-feedback/element
+ */
 // trace-feedback/element: importing it registers <feedback-bar>, the Web
 // Component for every framework (Vue, Svelte, Angular, plain HTML).
 //

@@ -6,7 +6,15 @@
 import type { Receipt } from '../client.js';
 import type { FeedbackHandle } from '../facade.js';
 
-/** The thumb shown as pressed: up, down, or none (never rated, or withdrawn). */
+/**
+ * The thumb shown as pressed: up, down, or none (never rated, or withdrawn).
+ *
+ * @example
+ * ```tsx
+ * const { thumb } = useFeedbackFor(eventId);
+ * <span>{thumb === 'up' ? 'Thanks!' : null}</span>
+ * ```
+ */
 export type Thumb = 'up' | 'down' | null;
 
 /**
@@ -54,7 +62,18 @@ export interface AnswerActions {
   action(name: string): Receipt | undefined;
 }
 
-/** One capture made through the UI, for `feedback:captured` and `onCaptured`. */
+/**
+ * One capture made through the UI: the `detail` of a `feedback:captured`
+ * event, and what `onCaptured` props receive.
+ *
+ * @example
+ * ```ts
+ * document.addEventListener('feedback:captured', (e) => {
+ *   const { eventId, signal, value } = (e as CustomEvent<CapturedDetail>).detail;
+ *   console.log(eventId, signal, value); // "6f96…" "rating" "up"
+ * });
+ * ```
+ */
 export interface CapturedDetail {
   eventId: string;
   signal: 'rating' | 'score' | 'comment' | 'copy' | 'regenerate' | 'edit' | 'action';

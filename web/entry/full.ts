@@ -1,3 +1,9 @@
+/**
+ * Everything with static imports (the client class, transports, synchronous loader), for Node or apps that want no lazy loading.
+ *
+ * @packageDocumentation
+ * @module trace-feedback/full
+ */
 // trace-feedback/full: the whole library with static imports (the client,
 // the transports, the core loader, synchronous validation), for Node and
 // for apps that prefer one chunk over lazy loading. The default entry
