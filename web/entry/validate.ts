@@ -7,7 +7,7 @@ import type { FeedbackLimits, ValidationResult } from '../validate/index.js';
 type Validator = (value: unknown, limits?: FeedbackLimits) => ValidationResult;
 let validator: Validator | undefined;
 
-/** Called by entry/start.ts when the core-bearing part has loaded. */
+/** @internal Called by entry/start.ts when the core-bearing part has loaded. */
 export function registerValidator(fn: Validator): void {
   validator = fn;
 }

@@ -1,10 +1,10 @@
-'use client';
 /**
  * React 18/19 bindings: `<FeedbackProvider>`, `useFeedback()`, `useFeedbackFor()` and headless accessible components.
  *
  * @packageDocumentation
  * @module trace-feedback/react
  */
+'use client';
 // trace-feedback/react: a provider that creates the client once, hooks,
 // and headless accessible components (plain buttons, your classes, render
 // props). React 18 and 19; server rendering safe.
