@@ -76,6 +76,8 @@ test('npm pack ships the wasm, the JS and the types; an empty app can use it', a
     export const n: number = issues.length;
     const handle: FeedbackHandle<{ rating?: boolean }> = createFeedback<{ rating?: boolean }>({ endpoint: '/feedback' });
     handle.enrichSpan({ eventId: 'e', feedback: { rating: true } });
+    // @ts-expect-error: the declared shape is checked at compile time
+    handle.enrichSpan({ eventId: 'e', feedback: { rating: 'yes' } });
     export const props: Pick<ThumbsProps, 'eventId'> = { eventId: 'e' };
     export const bar = configureFeedbackBar(handle);
   `);
