@@ -1,29 +1,38 @@
+/**
+ * The default entry: `createFeedback()` (a handle usable at once; the rest loads lazily), `init()`, validation and the error classes.
+ *
+ * @packageDocumentation
+ * @module trace-feedback
+ */
 // trace-feedback: capture end-user feedback on LLM answers in the browser
 // and attach it to the backend's HoneyHive trace.
 //
-//   const client = await init({ endpoint: '/feedback' });
-//   client.linkFromResponse(await fetch('/api/chat', ...));
-//   client.enrichSpan({ eventId, feedback: { rating: true } });
-import { FeedbackClient, transportFor, type ClientOptions } from './client.js';
-import { loadCore, type LoadOptions } from './core/loader.js';
+//   const feedback = createFeedback({ endpoint: '/feedback' });   // returns at once
+//   feedback.linkFromResponse(await fetch('/api/chat', ...));
+//   feedback.enrichSpan({ eventId, feedback: { rating: true } });
+//
+// This entry stays small: nothing here imports the client, the wasm core
+// or delivery statically (a re-export alone would pull them into the
+// bundler's first chunk). They sit behind a dynamic import() of
+// entry/start.ts, reached by createFeedback(), init() and loadCore().
+// `trace-feedback/full` re-exports everything statically (FeedbackClient,
+// the transports) for Node and for apps that want no lazy loading.
+import { preloaded } from './entry/lazy.js';
 
-export interface InitOptions extends ClientOptions, LoadOptions {}
+export { init, loadCore } from './entry/lazy.js';
 
-/**
- * Loads the wasm core (once per page; later calls reuse it) and starts a
- * client: persistence opened, queues of closed tabs adopted, delivery loop
- * running. Rejects with TraceFeedbackError on bad options or a wasm that
- * cannot load.
- */
-export async function init(options: InitOptions = {}): Promise<FeedbackClient> {
-  const { transport, oneUpdatePerRequest } = transportFor(options);
-  const module = await loadCore(options);
-  const client = new FeedbackClient(module, options, transport, oneUpdatePerRequest);
-  await client.start(options);
-  return client;
+// Node has no first paint to protect: load the core-bearing part now, so
+// validateFeedback works synchronously from the first line, as before.
+const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+if (proc?.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined') {
+  preloaded(await import('./entry/start.js'));
 }
 
-export { FeedbackClient, transportFor };
+export type { InitOptions } from './entry/options.js';
+export type { LoadOptions } from './core/loader.js';
+export type { CoreModule } from './core/module.js';
+export { createFeedback, type FeedbackHandle } from './facade.js';
+export { validateFeedback } from './entry/validate.js';
 export type {
   ClientOptions,
   ClientErrorEvent,
@@ -32,17 +41,17 @@ export type {
   DeliveryStats,
   EditDiffOptions,
   Feedback,
+  FeedbackClient,
   FeedbackValue,
   FlushReport,
   PendingUpdate,
   Receipt,
 } from './client.js';
-export { loadCore, type LoadOptions } from './core/loader.js';
 export { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue } from './errors.js';
 export { isUuid } from './ids.js';
 export { parseBaggage, sessionFromBaggage, BAGGAGE_SESSION_KEYS } from './session.js';
-export { validateFeedback, type FeedbackLimits, type ValidationResult } from './validate/index.js';
-export { proxyTransport, type ProxyTransportOptions } from './transport/proxy.js';
-export { honeyhiveTransport, type HoneyHiveTransportOptions } from './transport/honeyhive.js';
+export type { FeedbackLimits, ValidationResult } from './validate/index.js';
+export type { ProxyTransportOptions } from './transport/proxy.js';
+export type { HoneyHiveTransportOptions } from './transport/honeyhive.js';
 export type { Transport, WireRequest, WireResult, WireUpdate, SendOptions, FetchLike } from './transport/types.js';
 export type { Target, CaptureOptions } from './capture/index.js';

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Bundles the React example (src/main.jsx) with esbuild into dist/app.js,
-// React 18 taken from the repo's node_modules. `trace-feedback` stays an
-// import of the library the demo server serves at /dist/index.js: the wasm
-// is loaded relative to that module, as it would be from a CDN-free app
-// that serves the package's dist/ as static files.
+// React 18 taken from the repo's node_modules, `trace-feedback/react` from
+// this checkout's dist/ (as an installed package would resolve). The wasm
+// comes from the library the demo server serves at /dist/ (wasmUrl in
+// main.jsx).
 //   node examples/react/build.mjs [--dev]
 
 import { build as esbuild } from 'esbuild';
@@ -12,11 +12,13 @@ import { join } from 'node:path';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
+const ROOT = join(HERE, '..', '..');
+
 /** @type {import('esbuild').Plugin} */
-const libraryAsServedModule = {
-  name: 'trace-feedback-as-served-module',
+const libraryFromDist = {
+  name: 'trace-feedback-from-dist',
   setup(b) {
-    b.onResolve({ filter: /^trace-feedback$/ }, () => ({ path: '/dist/index.js', external: true }));
+    b.onResolve({ filter: /^trace-feedback\/react$/ }, () => ({ path: join(ROOT, 'dist', 'react', 'index.js') }));
   },
 };
 
@@ -36,7 +38,7 @@ export async function build({ dev = false, quiet = false } = {}) {
     minify: !dev,
     sourcemap: true,
     define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
-    plugins: [libraryAsServedModule],
+    plugins: [libraryFromDist],
     logLevel: quiet ? 'error' : 'info',
   });
   return outfile;

@@ -2,10 +2,12 @@
 // (simulated with timers over the demo backend's canned answer). The answer's
 // container carries data-feedback-event from the first token, so a selection
 // copied mid-stream already counts; the thumbs and Copy are enabled once the
-// stream is complete, when there is a whole answer to judge.
+// stream is complete, when there is a whole answer to judge. Feedback goes
+// through the shipped bindings (trace-feedback/react): the provider in
+// main.jsx made the client once, so nothing here awaits it.
 
 import { useEffect, useRef, useState } from 'react';
-import { useFeedback } from './useFeedback.js';
+import { CopyButton, Thumbs, useFeedback } from 'trace-feedback/react';
 
 const TOKEN_MS = 45;
 
@@ -21,31 +23,35 @@ function tokens(text) {
 }
 
 export function App() {
-  const feedback = useFeedback({ endpoint: '/feedback' });
+  const feedback = useFeedback();
   const [question, setQuestion] = useState('What is the capital of New York?');
   /** @type {[{ eventId: string, full: string, shown: string, done: boolean } | null, Function]} */
   const [answer, setAnswer] = useState(null);
-  const [rating, setRating] = useState(/** @type {boolean | null} */ (null));
   const [note, setNote] = useState('');
   const timer = useRef(/** @type {ReturnType<typeof setInterval> | undefined} */ (undefined));
 
-  // For the browser tests and the console.
-  useEffect(() => { if (feedback.client) window.feedbackClient = feedback.client; }, [feedback.client]);
+  // Implicit signals (a selection copied inside an answer) need the document
+  // wired once; recorded now, replayed when the client has loaded.
+  useEffect(() => {
+    feedback.attach(document);
+    // For the browser tests and the console.
+    feedback.ready.then((client) => { window.feedbackClient = client; }, () => {});
+    return () => feedback.detach();
+  }, [feedback]);
   useEffect(() => () => clearInterval(timer.current), []);
 
   async function ask(e) {
     e.preventDefault();
     clearInterval(timer.current);
     setAnswer(null);
-    setRating(null);
     setNote('');
     const res = await fetch('/api/chat', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ question }),
     });
-    // Feedback must never break the chat: a library that failed to load only costs the link.
-    await feedback.link(res).catch((err) => setNote(`feedback unavailable: ${err.message}`));
+    // Never throws: a library that failed to load only costs the link (reported to onError).
+    feedback.linkFromResponse(res);
     const { answer: full, event_id: eventId, error } = await res.json();
     if (!res.ok) { setNote(`backend failed: ${error}`); return; }
     const parts = tokens(full);
@@ -60,24 +66,10 @@ export function App() {
     }, TOKEN_MS);
   }
 
-  async function thumb(up) {
-    await feedback.rate(answer.eventId, up);
-    setRating((r) => (r === up ? null : up));
-  }
-
-  async function copy() {
-    try {
-      await feedback.copy(answer.eventId, answer.full);
-      setNote('Copied ✓');
-    } catch {
-      setNote('Copy blocked by the browser');
-    }
-  }
-
   return (
     <>
       <header className="top">
-        <h1>React example <small>useFeedback + a streamed answer</small></h1>
+        <h1>React example <small>trace-feedback/react + a streamed answer</small></h1>
         <nav><a href="/">Chat</a><a href="/dashboard" target="_blank" rel="noopener">Dashboard</a></nav>
       </header>
       <main>
@@ -90,13 +82,19 @@ export function App() {
             data-streaming={answer.done ? 'false' : 'true'}>
             <div className="answer-text" data-feedback-content>{answer.shown}{answer.done ? '' : '▍'}</div>
             <div className="controls">
-              <span className="group">
-                <button type="button" className="thumb" disabled={!answer.done} aria-pressed={rating === true}
-                  aria-label="Good answer" onClick={() => thumb(true)}><Thumb /></button>
-                <button type="button" className="thumb" disabled={!answer.done} aria-pressed={rating === false}
-                  aria-label="Bad answer" onClick={() => thumb(false)}><Thumb down /></button>
-              </span>
-              <button type="button" className="copy" disabled={!answer.done} onClick={copy}>Copy</button>
+              {/* Headless: the render prop draws our own thumbs, disabled while streaming. */}
+              <Thumbs eventId={answer.eventId}>
+                {({ thumb, rate }) => (
+                  <span className="group">
+                    <button type="button" className="thumb" disabled={!answer.done} aria-pressed={thumb === 'up'}
+                      aria-label="Good answer" onClick={() => rate(true)}><Thumb /></button>
+                    <button type="button" className="thumb" disabled={!answer.done} aria-pressed={thumb === 'down'}
+                      aria-label="Bad answer" onClick={() => rate(false)}><Thumb down /></button>
+                  </span>
+                )}
+              </Thumbs>
+              <CopyButton eventId={answer.eventId} text={answer.full} className="copy" disabled={!answer.done}
+                onCopied={(ok) => setNote(ok ? 'Copied ✓' : 'Copy blocked by the browser')}>Copy</CopyButton>
               <span className="note muted">{note}</span>
             </div>
             <p className="event-id muted">span {answer.eventId}</p>

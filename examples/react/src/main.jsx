@@ -1,10 +1,17 @@
-// Entry of the React example bundle (built by ../build.mjs).
+// Entry of the React example bundle (built by ../build.mjs). The provider
+// creates the feedback client once; the wasm is the one the demo serves
+// with the library at /dist/.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { FeedbackProvider } from 'trace-feedback/react';
 import { App } from './App.jsx';
+
+const options = { endpoint: '/feedback', wasmUrl: '/dist/trace_feedback_core.wasm' };
 
 createRoot(document.getElementById('root')).render(
   <StrictMode>
-    <App />
+    <FeedbackProvider options={options}>
+      <App />
+    </FeedbackProvider>
   </StrictMode>,
 );

@@ -1,0 +1,16 @@
+// The options of init() and createFeedback(): the client's and the loader's.
+// Type-only, so the facade can name them without pulling the client in.
+import type { ClientOptions } from '../client.js';
+import type { LoadOptions } from '../core/loader.js';
+
+/**
+ * Everything `init()` and `createFeedback()` accept: the client options
+ * (transport, delivery, persistence, callbacks) and where the `.wasm` comes from.
+ *
+ * @example
+ * ```ts
+ * const options: InitOptions = { endpoint: '/feedback', persistence: 'auto' };
+ * const feedback = createFeedback(options);
+ * ```
+ */
+export interface InitOptions extends ClientOptions, LoadOptions {}

@@ -1,0 +1,62 @@
+'use client';
+// <EditableAnswer original>: a textarea holding the answer; the edit diff
+// against `original` is sent when typing stops (debounced) or on blur, so
+// the diff never runs per keystroke.
+import { useEffect, useRef, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import type { CapturedDetail } from '../entry/answer-state.js';
+import { useFeedbackFor } from './use-feedback-for.js';
+
+/**
+ * Props of {@link EditableAnswer}.
+ *
+ * @example
+ * ```tsx
+ * <EditableAnswer eventId={id} original={answer} debounceMs={500} className="answer" />
+ * ```
+ */
+export interface EditableAnswerProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'defaultValue' | 'onChange' | 'children'> {
+  eventId: string;
+  /** The answer as the model gave it: every diff compares against it. */
+  original: string;
+  /** Idle time before an edit is sent (default 1000 ms). */
+  debounceMs?: number;
+  onChange?: (text: string) => void;
+  onCaptured?: (detail: CapturedDetail) => void;
+  /** A render prop replacing the textarea: call change(text) as the user edits and commit() when done. */
+  children?: (s: { text: string; change: (text: string) => void; commit: () => void }) => ReactNode;
+}
+
+/**
+ * An editable answer: `actions.edited`, `edits` and `edit_stats` of the
+ * whole edit (original → current text), once typing pauses.
+ *
+ * @example
+ * ```tsx
+ * <EditableAnswer eventId={eventId} original={answer} aria-label="Answer (editable)" />
+ * ```
+ */
+export function EditableAnswer({ eventId, original, debounceMs = 1000, onChange, onCaptured, children, onBlur, ...rest }: EditableAnswerProps): ReactNode {
+  const { edit } = useFeedbackFor(eventId, onCaptured);
+  const [text, setText] = useState(original);
+  const sentText = useRef(original);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef(text);
+  latest.current = text;
+  const commit = () => {
+    clearTimeout(timer.current);
+    if (latest.current === sentText.current) return;
+    sentText.current = latest.current;
+    edit(original, latest.current);
+  };
+  const change = (value: string) => {
+    setText(value);
+    latest.current = value;
+    onChange?.(value);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(commit, debounceMs);
+  };
+  // An edit still waiting for its timer is sent when the component goes away.
+  useEffect(() => () => commit(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  if (children) return children({ text, change, commit });
+  return <textarea {...rest} value={text} onChange={(e) => change(e.target.value)} onBlur={(e) => { commit(); onBlur?.(e); }} />;
+}
