@@ -1,0 +1,138 @@
+// ProxyStore: the state several proxy instances must share to behave as one.
+// (a) idempotency with an atomic claim, (b) per-event order, (c) rate-limit
+// counters, (d) the event -> session answers of the existence check.
+// Every method is one atomic step (a Lua script in the Redis store).
+
+export type ClaimState = 'fresh' | 'duplicate' | 'in_progress';
+
+export interface StoredResult {
+  status: number;
+}
+
+export interface ProxyStore {
+  /**
+   * Claims an update key for `leaseMs`: 'fresh' (the caller forwards it and
+   * then calls complete or release), 'duplicate' (applied before),
+   * 'in_progress' (another request or instance holds the lease).
+   * `owner` (token session, else client address) scopes memory quotas.
+   */
+  claim(key: string, leaseMs: number, owner?: string): Promise<ClaimState>;
+  /** Records the update as applied (kept `recordTtlMs`, default 24 h). */
+  complete(key: string, result: StoredResult, owner?: string): Promise<void>;
+  /** Gives the claim up (the forward failed; a retry may claim it fresh). */
+  release(key: string, owner?: string): Promise<void>;
+  /**
+   * Per-event order: records `seq` for (eventId, stream) unless a larger one
+   * was recorded; false means this update is older than one already sent.
+   */
+  advance(eventId: string, stream: string, seq: string): Promise<boolean>;
+  /**
+   * Adds `cost` to the counter `key` of the current window of `windowMs`;
+   * returns 0 when the total stays within `limit`, else ms until the window ends.
+   */
+  hit(key: string, cost: number, limit: number, windowMs: number): Promise<number>;
+  /** Cached answer of the existence check: the event's session id. */
+  eventSession(eventId: string): Promise<string | undefined>;
+  rememberEventSession(eventId: string, sessionId: string, ttlMs: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface MemoryStoreOptions {
+  /** Idempotency records kept per owner (client); its own oldest go first. Default 2000. */
+  maxRecordsPerOwner?: number;
+  /** Owners kept; the least recently active owner's records go first. Default 10 000. */
+  maxOwners?: number;
+  /** How long an applied update is remembered. Default 24 h (longer than any client retry window). */
+  recordTtlMs?: number;
+  /** Events whose order / session is remembered. Default 100 000. */
+  maxEvents?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+interface Record_ {
+  state: 'claimed' | 'done';
+  expires: number;
+}
+
+/** Map with insertion order as LRU order, capped. */
+class Lru<V> {
+  readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+/**
+ * The embedded default, right for one process. Records are kept per owner,
+ * so one client posting junk ids only evicts its own records.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore {
+  const perOwner = Math.max(1, options.maxRecordsPerOwner ?? 2000);
+  const owners = new Lru<Lru<Record_>>(Math.max(1, options.maxOwners ?? 10_000));
+  const ttl = options.recordTtlMs ?? 24 * 60 * 60 * 1000;
+  const now = options.now ?? Date.now;
+  const order = new Lru<Map<string, string>>(options.maxEvents ?? 100_000);
+  const sessions = new Lru<{ sid: string; expires: number }>(options.maxEvents ?? 100_000);
+  const counters = new Lru<{ window: number; count: number }>(100_000);
+
+  const records = (owner = '') => {
+    let r = owners.get(owner);
+    if (!r) owners.set(owner, (r = new Lru<Record_>(perOwner)));
+    return r;
+  };
+  return {
+    async claim(key, leaseMs, owner) {
+      const r = records(owner);
+      const t = now();
+      const rec = r.get(key);
+      if (rec && rec.expires > t) return rec.state === 'done' ? 'duplicate' : 'in_progress';
+      r.set(key, { state: 'claimed', expires: t + leaseMs });
+      return 'fresh';
+    },
+    async complete(key, _result, owner) {
+      records(owner).set(key, { state: 'done', expires: now() + ttl });
+    },
+    async release(key, owner) {
+      const r = records(owner);
+      if (r.map.get(key)?.state === 'claimed') r.delete(key);
+    },
+    async advance(eventId, stream, seq) {
+      let m = order.get(eventId);
+      if (!m) order.set(eventId, (m = new Map()));
+      const cur = m.get(stream);
+      if (cur !== undefined && (cur.length > seq.length || (cur.length === seq.length && cur > seq))) return false;
+      m.set(stream, seq);
+      return true;
+    },
+    async hit(key, cost, limit, windowMs) {
+      const t = now();
+      const window = Math.floor(t / windowMs);
+      let c = counters.get(key);
+      if (!c || c.window !== window) counters.set(key, (c = { window, count: 0 }));
+      c.count += cost;
+      return c.count <= limit ? 0 : (window + 1) * windowMs - t;
+    },
+    async eventSession(eventId) {
+      const s = sessions.get(eventId);
+      return s && s.expires > now() ? s.sid : undefined;
+    },
+    async rememberEventSession(eventId, sessionId, ttlMs) {
+      sessions.set(eventId, { sid: sessionId, expires: now() + ttlMs });
+    },
+  };
+}
