@@ -151,6 +151,11 @@ export async function startProxyServer(options: ProxyOptions & { port?: number; 
   const server = createServer({ connectionsCheckingInterval: 1000, headersTimeout: core.requestTimeoutMs, requestTimeout: core.requestTimeoutMs + 1000 }, (req, res) =>
     handler(req, res),
   );
+  // No tunnels: answer CONNECT instead of dropping the socket.
+  server.on('connect', (_req, socket) => {
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: POST, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port ?? 0, host ?? '127.0.0.1', () => resolve());
