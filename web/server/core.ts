@@ -9,7 +9,7 @@ import {
 } from './batch.js';
 import { corsHeaders, decideOrigin, preflightHeaders, type HeaderGetter } from './cors.js';
 import { checkOptions, DEFAULT_SERVER_URL, warnUnsigned, type AuthorizeResult, type ProxyErrorContext, type ProxyOptions } from './options.js';
-import { AbortedError, KeyedLock, Scheduler } from './scheduler.js';
+import { AbortedError, Hangup, KeyedLock, Scheduler } from './scheduler.js';
 import { createMemoryStore, type ProxyStore } from './store.js';
 import { checkSecretList, tokenCode, verifyFeedbackToken, type FeedbackTokenClaims } from './token.js';
 import { forwardUpdate, lookupEvent, type UpstreamConfig } from './upstream.js';
@@ -136,7 +136,7 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
   interface Ctx {
     clientKey: string;
     claims?: FeedbackTokenClaims;
-    signal: AbortSignal;
+    signal: Hangup;
   }
 
   /** Is this event covered by the token? 'lookup' when only upstream can say. */
@@ -262,7 +262,7 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
     const requestLimit = limit ? limit.requestsPerMinute ?? limit.perMinute : 0;
     const limited = (ms: number) =>
       json(429, { error: 'too many feedback requests; retry later', code: 'rate_limited' }, { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) });
-    const ctx: Ctx = { clientKey: `addr:${address}`, signal: input.signal };
+    const ctx: Ctx = { clientKey: `addr:${address}`, signal: new Hangup(input.signal) };
     try {
       if (tokens) {
         const check = await verifyFeedbackToken(batch.token, tokens.secret, { now: tokens.now?.() });

@@ -10,11 +10,35 @@ export class AbortedError extends Error {
   }
 }
 
+/**
+ * The client hung up: one listener on the request's AbortSignal fanning out
+ * to every waiting and running call (an AbortSignal with hundreds of
+ * listeners would trip Node's leak warning).
+ */
+export class Hangup {
+  aborted = false;
+  private readonly listeners = new Set<() => void>();
+  constructor(signal?: AbortSignal) {
+    if (signal?.aborted) this.aborted = true;
+    else signal?.addEventListener('abort', () => this.fire(), { once: true });
+  }
+  fire(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const l of [...this.listeners]) l();
+    this.listeners.clear();
+  }
+  /** Calls `listener` on hang-up; returns the unsubscribe function. */
+  on(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
 interface Waiter {
   start: () => void;
   fail: (e: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  off?: () => void;
 }
 
 interface Client {
@@ -55,7 +79,7 @@ export class Scheduler {
   }
 
   /** Runs `task` in a slot for `clientKey`, using one reserved unit. */
-  async run<T>(clientKey: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+  async run<T>(clientKey: string, signal: Hangup | undefined, task: () => Promise<T>): Promise<T> {
     this.unreserve(1);
     if (signal?.aborted) throw new AbortedError();
     let c = this.clients.get(clientKey);
@@ -66,9 +90,9 @@ export class Scheduler {
       client.active += 1;
     } else {
       await new Promise<void>((start, fail) => {
-        const w: Waiter = { start, fail, signal };
+        const w: Waiter = { start, fail };
         if (signal) {
-          w.onAbort = () => {
+          w.off = signal.on(() => {
             const i = client.waiting.indexOf(w);
             if (i >= 0) {
               client.waiting.splice(i, 1);
@@ -76,8 +100,7 @@ export class Scheduler {
               this.forget(clientKey, client);
             }
             fail(new AbortedError());
-          };
-          signal.addEventListener('abort', w.onAbort, { once: true });
+          });
         }
         client.waiting.push(w);
         this.queued += 1;
@@ -89,7 +112,10 @@ export class Scheduler {
       this.active -= 1;
       client.active -= 1;
       this.forget(clientKey, client);
-      this.pump();
+      // A slot freed by a hang-up: let the other hang-ups of the same moment
+      // (their sockets close in the same I/O turn) land before handing it on.
+      if (signal?.aborted) setTimeout(() => this.pump(), 0);
+      else this.pump();
     }
   }
 
@@ -114,7 +140,7 @@ export class Scheduler {
       this.clients.set(key, c);
       const w = c.waiting.shift()!;
       this.queued -= 1;
-      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      w.off?.();
       this.active += 1;
       c.active += 1;
       w.start();

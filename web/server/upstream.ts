@@ -2,6 +2,7 @@
 // Upstream text never goes into a result: it goes to `onError` only (an
 // upstream that echoes headers would otherwise leak the server's key).
 import type { FeedbackUpdate, UpdateResult } from './batch.js';
+import type { Hangup } from './scheduler.js';
 
 export interface UpstreamConfig {
   serverUrl: string;
@@ -32,7 +33,7 @@ async function call(
   config: UpstreamConfig,
   url: string,
   init: RequestInit,
-  signal: AbortSignal | undefined,
+  signal: Hangup | undefined,
 ): Promise<{ res?: Response; text: string; timedOut: boolean; aborted: boolean; error?: unknown }> {
   const controller = new AbortController();
   let timedOut = false;
@@ -40,8 +41,7 @@ async function call(
     timedOut = true;
     controller.abort();
   }, config.timeoutMs);
-  const onAbort = () => controller.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const off = signal?.on(() => controller.abort());
   try {
     const res = await config.fetch(url, {
       ...init,
@@ -54,7 +54,7 @@ async function call(
     return { text: '', timedOut, aborted: !timedOut && !!signal?.aborted, error };
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    off?.();
   }
 }
 
@@ -62,7 +62,7 @@ function base(config: UpstreamConfig): string {
   return config.serverUrl.replace(/\/+$/, '');
 }
 
-export async function forwardUpdate(config: UpstreamConfig, update: FeedbackUpdate, signal?: AbortSignal): Promise<ForwardOutcome & { aborted?: boolean }> {
+export async function forwardUpdate(config: UpstreamConfig, update: FeedbackUpdate, signal?: Hangup): Promise<ForwardOutcome & { aborted?: boolean }> {
   // event_id is a validated UUID; encoding is belt and braces.
   const url = config.legacy ? `${base(config)}/events` : `${base(config)}/v1/events/${encodeURIComponent(update.event_id)}`;
   const body = config.legacy ? { event_id: update.event_id, feedback: update.feedback } : { feedback: update.feedback };
@@ -103,7 +103,7 @@ export type EventLookup =
   | { kind: 'failed'; result: Omit<UpdateResult, 'id'>; problem?: ForwardOutcome['problem'] };
 
 /** GET /v1/events/{id}: which session an event belongs to (allowUnlistedEvents). */
-export async function lookupEvent(config: UpstreamConfig, eventId: string, signal?: AbortSignal): Promise<EventLookup> {
+export async function lookupEvent(config: UpstreamConfig, eventId: string, signal?: Hangup): Promise<EventLookup> {
   const url = `${base(config)}/v1/events/${encodeURIComponent(eventId)}`;
   const r = await call(config, url, { method: 'GET' }, signal);
   if (!r.res) {
