@@ -108,6 +108,8 @@ export function createRedisStore(options: RedisStoreOptions): ProxyStore {
     return connecting;
   }
 
+  // Connect now, so the first request does not pay for it (errors surface on use).
+  if (owned) open().catch(() => {});
   const shas = new Map<string, string>();
   async function run(script: string, keys: string[], args: Array<string | number>): Promise<unknown> {
     let timer: ReturnType<typeof setTimeout> | undefined;
