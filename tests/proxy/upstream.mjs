@@ -3,17 +3,18 @@
 import http from 'node:http';
 
 /**
- * @param {{ delayMs?: number, status?: (req: http.IncomingMessage) => number, sessions?: Map<string, string> }} [options]
+ * @param {{ delayMs?: number, status?: (req: http.IncomingMessage) => number, body?: (req: http.IncomingMessage) => string, sessions?: Map<string, string> }} [options]
  *   sessions: event id -> session id, answered on GET /v1/events/{id} (404 when absent)
  */
 export async function startUpstream(options = {}) {
-  const stats = { started: 0, finished: 0, aborted: 0, inFlight: 0, maxInFlight: 0, lastStart: 0, puts: [] };
+  const stats = { gets: 0, started: 0, finished: 0, aborted: 0, inFlight: 0, maxInFlight: 0, lastStart: 0, puts: [] };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       const id = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
       if (req.method === 'GET') {
+        stats.gets += 1;
         const sid = options.sessions?.get(id);
         res.writeHead(sid ? 200 : 404, { 'content-type': 'application/json' });
         return res.end(JSON.stringify(sid ? { event: { event_id: id, session_id: sid } } : { error: 'not found' }));
@@ -42,7 +43,7 @@ export async function startUpstream(options = {}) {
         }
         const status = options.status?.(req) ?? 200;
         res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ success: status < 300 }));
+        res.end(options.body?.(req) ?? JSON.stringify({ success: status < 300 }));
       }, options.delayMs ?? 20);
     });
   });
