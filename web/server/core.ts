@@ -106,9 +106,9 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
   const trustProxy = options.trustProxy ?? 0;
   const store = options.store ?? createMemoryStore();
   const scheduler = new Scheduler(
-    Math.max(1, options.concurrency ?? 64),
+    Math.max(1, options.concurrency ?? 256),
     Math.max(1, options.perClientConcurrency ?? 16),
-    Math.max(0, options.maxQueuedCalls ?? 5000),
+    Math.max(0, options.maxQueuedCalls ?? 10_000),
   );
   const eventLock = new KeyedLock();
   const tokens = options.feedbackTokens;

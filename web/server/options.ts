@@ -47,11 +47,11 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   /** Default 100; more updates in one batch get 413. */
   maxUpdatesPerBatch?: number;
-  /** Upstream calls in flight at once, across all clients. Default 64. */
+  /** Upstream calls in flight at once, across all clients. Default 256. */
   concurrency?: number;
   /** Upstream calls in flight at once for one client (token session, else address). Default 16. */
   perClientConcurrency?: number;
-  /** Upstream calls waiting for a slot, across all clients; beyond it updates get 503 `overloaded`. Default 5000. */
+  /** Upstream calls waiting for a slot, across all clients; beyond it updates get 503 `overloaded`. Default 10 000. */
   maxQueuedCalls?: number;
   /** Per upstream call. Default 10 000 ms; a timeout answers 504 `upstream_timeout` for that update. */
   timeoutMs?: number;

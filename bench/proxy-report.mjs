@@ -1,0 +1,24 @@
+// The "Proxy throughput" section of BENCHMARKS.md, from results.proxy (bench/proxy.mjs).
+const int = (v) => Math.round(v).toLocaleString('en-US');
+
+export function renderProxy(p) {
+  if (p.error) return `## 7. Proxy throughput\n\nNot measured: ${p.error}`;
+  const rows = p.rows.map((r) => `| ${r.name} | ${int(r.updatesPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${int(r.failed)} |`);
+  return `## 7. Proxy throughput
+
+\`bench/proxy.mjs\` (also alone: \`node bench/proxy.mjs\`): ${p.shape.pages} pages post batches of ${p.shape.batchSize}
+updates (each to a fresh event) back to back for ${p.shape.durationMs / 1000} s after a ${p.shape.warmupMs / 1000} s warm-up,
+against a loopback upstream answering every PUT in ${p.upstreamMs} ms. Each page is its own client
+(\`X-Forwarded-For\` behind one trusted hop, as behind a balancer). Load generator, proxies, Redis client and
+upstream share this machine's cores, so the bare forward and the proxy compete for the same CPU.
+Latency is per update (its batch's round trip). Proxy defaults (\`concurrency\` 256, \`perClientConcurrency\` 16,
+\`maxQueuedCalls\` 10,000) but \`trustProxy: 1\`.
+
+| setup | updates/s | p50 ms | p99 ms | not delivered |
+|---|---:|---:|---:|---:|
+${rows.join('\n')}
+
+One instance with the memory store does **${p.ratioToBare ?? 'n/a'}×** the bare forward (target ≥ 0.8×).${
+    p.redisP50OverheadMs !== undefined ? ` The Redis store adds **${p.redisP50OverheadMs} ms** p50 per update over the memory store (target ≤ 1 ms).` : ' Redis: not installed, not measured.'
+  } Load average at the end: ${p.loadAverage?.join(', ') ?? 'n/a'}.`;
+}
