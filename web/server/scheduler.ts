@@ -113,8 +113,8 @@ export class Scheduler {
       client.active -= 1;
       this.forget(clientKey, client);
       // A slot freed by a hang-up: let the other hang-ups of the same moment
-      // (their sockets close in the same I/O turn) land before handing it on.
-      if (signal?.aborted) setTimeout(() => this.pump(), 0);
+      // (their sockets close within a few I/O turns) land before handing it on.
+      if (signal?.aborted) setTimeout(() => this.pump(), 20);
       else this.pump();
     }
   }
