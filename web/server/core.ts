@@ -304,10 +304,10 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
   async function handleBatch(input: ProxyInput): Promise<ProxyAnswer> {
     const type = (input.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (type !== '' && type !== 'application/json' && type !== 'text/plain') {
-      return json(415, { error: 'send the batch as application/json or text/plain', code: 'unsupported_media_type' }, {}, true);
+      return json(415, { error: 'send the batch as application/json or text/plain', code: 'unsupported_media_type' });
     }
     const body = await input.readBody(maxBodyBytes);
-    if (!body.ok) return json(body.status, { error: body.error, code: body.code }, {}, body.status !== 400);
+    if (!body.ok) return json(body.status, { error: body.error, code: body.code }, {}, body.status === 408);
     const parsed = parseBatch(body.value);
     if (!parsed.ok) return json(400, { error: parsed.error, code: 'invalid_batch' });
     const batch = parsed.batch;

@@ -66,8 +66,13 @@ function serve(core: ProxyCore, req: IncomingMessage, res: ServerResponse, next?
 
 function write(req: IncomingMessage, res: ServerResponse, answer: ProxyAnswer): void {
   if (res.headersSent || res.destroyed) return;
-  // A body we did not read stays on the connection: answer, then close it.
-  const close = answer.close || !req.readableEnded;
+  // A body we did not read stays on the connection. A small declared one is
+  // drained (closing under a client still sending can cost it the answer);
+  // anything else is answered, then the connection closed.
+  const declared = Number(req.headers['content-length']);
+  const drainable = Number.isFinite(declared) && declared <= DRAIN_LIMIT;
+  const close = answer.close || (!req.readableEnded && !drainable);
+  if (!req.readableEnded && !close) req.resume();
   for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
   if (answer.status !== 204) res.setHeader('content-length', Buffer.byteLength(answer.body));
   if (close) res.setHeader('connection', 'close');
@@ -78,6 +83,8 @@ function write(req: IncomingMessage, res: ServerResponse, answer: ProxyAnswer): 
     res.on('finish', () => setTimeout(() => req.socket?.destroy(), 1000).unref());
   }
 }
+
+const DRAIN_LIMIT = 1024 * 1024;
 
 const tooLarge = (limit: number): BodyResult => ({ ok: false, status: 413, error: `body larger than ${limit} bytes`, code: 'body_too_large' });
 const tooSlow: BodyResult = { ok: false, status: 408, error: 'request body too slow', code: 'request_timeout' };
