@@ -11,7 +11,7 @@ import { corsHeaders, decideOrigin, preflightHeaders, type HeaderGetter } from '
 import { checkOptions, DEFAULT_SERVER_URL, warnUnsigned, type AuthorizeResult, type ProxyErrorContext, type ProxyOptions } from './options.js';
 import { AbortedError, Hangup, KeyedLock, Scheduler } from './scheduler.js';
 import { createMemoryStore, type ProxyStore } from './store.js';
-import { checkSecretList, tokenCode, verifyFeedbackToken, type FeedbackTokenClaims } from './token.js';
+import { checkSecretList, tokenCode, verifyFeedbackTokenAsync, type FeedbackTokenClaims } from './token.js';
 import { forwardUpdate, lookupEvent, type UpstreamConfig } from './upstream.js';
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; error: string; code: string };
@@ -265,7 +265,7 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
     const ctx: Ctx = { clientKey: `addr:${address}`, signal: new Hangup(input.signal) };
     try {
       if (tokens) {
-        const check = await verifyFeedbackToken(batch.token, tokens.secret, { now: tokens.now?.() });
+        const check = await verifyFeedbackTokenAsync(batch.token, tokens.secret, { now: tokens.now?.() });
         if (!check.ok) {
           // Forged or stale tokens are counted per address, so guessing is throttled too.
           if (limit) {

@@ -43,15 +43,10 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return k;
 }
 
-/**
- * Verifies signature and expiry. `secret` may be a list (key rotation: any
- * of them may have signed). Never throws on hostile input.
- */
-export async function verifyFeedbackToken(
-  token: unknown,
-  secret: string | readonly string[],
-  options: { now?: number; clockSkewSeconds?: number } = {},
-): Promise<TokenCheck> {
+/** The parts of a token, decoded canonically; undefined when it is not one. */
+export function parseToken(token: unknown):
+  | { ok: true; signed: Uint8Array; mac: Uint8Array; payload: Uint8Array }
+  | { ok: false; reason: 'missing' | 'malformed' } {
   if (typeof token !== 'string' || token === '') return { ok: false, reason: 'missing' };
   if (token.length > MAX_TOKEN_CHARS) return { ok: false, reason: 'malformed' };
   const parts = token.split('.');
@@ -59,14 +54,11 @@ export async function verifyFeedbackToken(
   const mac = decodeBase64url(parts[2]);
   const payload = decodeBase64url(parts[1]);
   if (!mac || !payload || mac.length !== 32) return { ok: false, reason: 'malformed' };
-  const signed = new TextEncoder().encode(`${parts[0]}.${parts[1]}`);
-  let valid = false;
-  for (const s of typeof secret === 'string' ? [secret] : secret) {
-    checkSecret(s);
-    // crypto.subtle.verify compares in constant time.
-    if (await crypto.subtle.verify('HMAC', await hmacKey(s), mac as BufferSource, signed)) valid = true;
-  }
-  if (!valid) return { ok: false, reason: 'bad_signature' };
+  return { ok: true, signed: new TextEncoder().encode(`${parts[0]}.${parts[1]}`), mac, payload };
+}
+
+/** After the signature: the claims and the expiry. */
+export function checkClaims(payload: Uint8Array, options: { now?: number; clockSkewSeconds?: number }): TokenCheck {
   let claims: FeedbackTokenClaims;
   try {
     claims = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
@@ -82,6 +74,27 @@ export async function verifyFeedbackToken(
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   if (now > claims.exp + (options.clockSkewSeconds ?? 30)) return { ok: false, reason: 'expired' };
   return { ok: true, claims };
+}
+
+/**
+ * Verifies signature and expiry with Web Crypto (the fetch handler's path).
+ * `secret` may be a list (key rotation). Never throws on hostile input.
+ */
+export async function verifyFeedbackTokenAsync(
+  token: unknown,
+  secret: string | readonly string[],
+  options: { now?: number; clockSkewSeconds?: number } = {},
+): Promise<TokenCheck> {
+  const parsed = parseToken(token);
+  if (!parsed.ok) return parsed;
+  let valid = false;
+  for (const s of typeof secret === 'string' ? [secret] : secret) {
+    checkSecret(s);
+    // crypto.subtle.verify compares in constant time.
+    if (await crypto.subtle.verify('HMAC', await hmacKey(s), parsed.mac as BufferSource, parsed.signed as BufferSource)) valid = true;
+  }
+  if (!valid) return { ok: false, reason: 'bad_signature' };
+  return checkClaims(parsed.payload, options);
 }
 
 export interface TokenPolicyOptions {

@@ -43,11 +43,7 @@ async function call(
   }, config.timeoutMs);
   const off = signal?.on(() => controller.abort());
   try {
-    const res = await config.fetch(url, {
-      ...init,
-      headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
-      signal: controller.signal,
-    });
+    const res = await config.fetch(url, { ...init, headers: headersOf(config), signal: controller.signal });
     const text = await res.text().catch(() => '');
     return { res, text, timedOut: false, aborted: false };
   } catch (error) {
@@ -56,6 +52,17 @@ async function call(
     clearTimeout(timer);
     off?.();
   }
+}
+
+const headerCache = new WeakMap<UpstreamConfig, Record<string, string>>();
+/** One frozen header object per config: built once, not per call. */
+function headersOf(config: UpstreamConfig): Record<string, string> {
+  let h = headerCache.get(config);
+  if (!h) {
+    h = Object.freeze({ authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json', accept: 'application/json' }) as Record<string, string>;
+    headerCache.set(config, h);
+  }
+  return h;
 }
 
 function base(config: UpstreamConfig): string {
