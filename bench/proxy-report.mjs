@@ -7,7 +7,7 @@ export function renderProxy(p) {
   return `## 7. Proxy throughput
 
 \`bench/proxy.mjs\` (also alone: \`node bench/proxy.mjs\`): ${p.shape.pages} pages post batches of ${p.shape.batchSize}
-updates (each to a fresh event) back to back for ${p.shape.durationMs / 1000} s after a ${p.shape.warmupMs / 1000} s warm-up,
+updates (each to a fresh event; 70% thumbs, 20% stock comments, 10% free text) back to back for ${p.shape.durationMs / 1000} s after a ${p.shape.warmupMs / 1000} s warm-up,
 against a loopback upstream answering every PUT in ${p.upstreamMs} ms. Each page is its own client
 (\`X-Forwarded-For\` behind one trusted hop, as behind a balancer). Load generator, proxies, Redis client and
 upstream share this machine's cores, so the bare forward and the proxy compete for the same CPU.

@@ -3,7 +3,8 @@
 // memory store, one with the Redis store, and three on one Redis, all
 // against a loopback upstream answering every PUT in 20 ms. Many pages post
 // at once; each is its own client (X-Forwarded-For behind one trusted hop),
-// as behind a load balancer. Standalone: node bench/proxy.mjs [--quick]
+// as behind a load balancer. Feedback: 70% thumbs, 20% stock comments, 10%
+// free text. Standalone: node bench/proxy.mjs [--quick]
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -108,6 +109,15 @@ async function startProxies(upstreamUrl, count, redisUrl) {
   };
 }
 
+const STOCK = Array.from({ length: 20 }, (_, i) => `stock answer ${i}: ${'helpful '.repeat(i % 5)}`.trim());
+/** A busy app's mix: 70% thumbs, 20% stock comments, 10% free text seen once. */
+function feedbackMix(seq) {
+  const r = seq % 10;
+  if (r < 7) return { rating: seq % 3 ? 1 : -1 };
+  if (r < 9) return { rating: 1, comment: STOCK[seq % STOCK.length] };
+  return { rating: -1, comment: `free text ${seq} ${randomUUID()}`, tags: ['wrong', 'slow'] };
+}
+
 function quantile(sorted, q) {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -129,7 +139,7 @@ async function load(urls, { pages, batchSize, durationMs, warmupMs }) {
     const ip = `10.0.${page >> 8}.${page & 255}`;
     let seq = 0;
     while (performance.now() < end) {
-      const updates = Array.from({ length: batchSize }, () => ({ id: `${client}-${++seq}`, event_id: randomUUID(), feedback: { rating: 1, comment: 'ok' } }));
+      const updates = Array.from({ length: batchSize }, () => ({ id: `${client}-${++seq}`, event_id: randomUUID(), feedback: feedbackMix(seq) }));
       const t0 = performance.now();
       let ok = 0;
       try {

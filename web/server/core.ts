@@ -1,7 +1,7 @@
 // The proxy's logic, Web-standard only (no `node:` imports): both the Node
 // handler (proxy.ts) and the fetch handler (fetch.ts) are thin adapters that
 // turn their request into a ProxyInput and write back the ProxyAnswer.
-import { validateFeedback } from '../validate/index.js';
+import { createFeedbackCheck } from './feedback-check.js';
 import { loadCore } from '../core/loader.js';
 import {
   checkUpdate, isRetryableStatus, isUnknownEventStatus, parseBatch, updateOrder,
@@ -111,6 +111,7 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
     Math.max(0, options.maxQueuedCalls ?? 10_000),
   );
   const eventLock = new KeyedLock();
+  const checkFeedback = createFeedbackCheck(options.limits);
   const tokens = options.feedbackTokens;
   const leaseMs = upstream.timeoutMs + 5000;
   const report = (error: unknown, context: ProxyErrorContext) => {
@@ -331,14 +332,8 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
       const checked = checkUpdate(raw);
       if (!checked.ok) return void (results[index] = checked.result);
       const update = checked.update;
-      const verdict = validateFeedback(update.feedback, options.limits);
-      if (!verdict.ok) {
-        results[index] = {
-          id: update.id, status: 400, code: 'invalid_feedback',
-          errors: verdict.errors.slice(0, 20).map((e) => ({ path: e.path, code: e.code })),
-        };
-        return;
-      }
+      const verdict = checkFeedback(update.feedback);
+      if (!verdict.ok) return void (results[index] = { id: update.id, status: 400, code: 'invalid_feedback', errors: verdict.errors });
       const coverage = covers(ctx.claims, update.event_id);
       if (coverage === 'no') return void (results[index] = { id: update.id, status: 403, code: 'forbidden_event' });
       if (options.authorizeUpdate) {
