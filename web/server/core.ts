@@ -371,14 +371,14 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
     if (pathname === undefined) return json(400, { error: 'bad request target', code: 'bad_request' }, {}, true);
     if (path !== null && pathname !== path) {
       if (canCallNext) return 'next';
-      return json(404, { error: 'not found', code: 'not_found' }, {}, true);
+      return json(404, { error: 'not found', code: 'not_found' });
     }
     const decision = decideOrigin(input.header, options);
     const cors = corsHeaders(decision, options);
     const withCors = (a: ProxyAnswer): ProxyAnswer => ({ ...a, headers: { ...cors, ...a.headers } });
-    if (!decision.allowed) return withCors(json(403, { error: 'origin not allowed', code: 'origin_not_allowed' }, {}, true));
+    if (!decision.allowed) return withCors(json(403, { error: 'origin not allowed', code: 'origin_not_allowed' }));
     if (input.method === 'OPTIONS') return withCors({ status: 204, headers: preflightHeaders(options), body: '', close: false });
-    if (input.method !== 'POST') return withCors(json(405, { error: 'use POST', code: 'method_not_allowed' }, { allow: 'POST, OPTIONS' }, true));
+    if (input.method !== 'POST') return withCors(json(405, { error: 'use POST', code: 'method_not_allowed' }, { allow: 'POST, OPTIONS' }));
     try {
       return withCors(await handleBatch(input));
     } catch (error) {
