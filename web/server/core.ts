@@ -10,7 +10,7 @@ import {
 import { corsHeaders, decideOrigin, preflightHeaders, type HeaderGetter } from './cors.js';
 import { checkOptions, DEFAULT_SERVER_URL, warnUnsigned, type AuthorizeResult, type ProxyErrorContext, type ProxyOptions } from './options.js';
 import { AbortedError, Hangup, KeyedLock, Scheduler } from './scheduler.js';
-import { createMemoryStore, type ProxyStore } from './store.js';
+import { createMemoryStore, type ClaimState, type ProxyStore } from './store.js';
 import { checkSecretList, tokenCode, verifyFeedbackTokenAsync, type FeedbackTokenClaims } from './token.js';
 import { forwardUpdate, lookupEvent, type UpstreamConfig } from './upstream.js';
 
@@ -180,14 +180,18 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
       if (refused) return refused;
     }
     const key = `${update.event_id} ${update.id}`;
-    let state;
+    const order = updateOrder(update.id);
+    let state: ClaimState | 'stale';
     try {
-      state = await store.claim(key, leaseMs, ctx.clientKey);
+      state = order && store.claimInOrder
+        ? await store.claimInOrder(key, leaseMs, ctx.clientKey, { eventId: update.event_id, ...order })
+        : await store.claim(key, leaseMs, ctx.clientKey);
     } catch (error) {
       report(error, { kind: 'store', eventId: update.event_id, updateId: update.id });
       return storeDown(update.id);
     }
-    if (state === 'duplicate') return { id: update.id, status: 200, duplicate: true };
+    // 'stale': a newer update of the same client was already sent; this one must not overwrite it.
+    if (state === 'duplicate' || state === 'stale') return { id: update.id, status: 200, duplicate: true };
     if (state === 'in_progress') return { id: update.id, status: 503, code: 'in_progress', retryAfter: OVERLOAD_RETRY_AFTER };
     const settle = async (applied: boolean) => {
       try {
@@ -197,8 +201,7 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
         report(error, { kind: 'store', eventId: update.event_id, updateId: update.id });
       }
     };
-    const order = updateOrder(update.id);
-    if (order) {
+    if (order && !store.claimInOrder) {
       let fresh: boolean;
       try {
         fresh = await store.advance(update.event_id, order.stream, order.seq);
@@ -208,7 +211,6 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
         return storeDown(update.id);
       }
       if (!fresh) {
-        // A newer update of the same client was already sent: this one must not overwrite it.
         await settle(true);
         return { id: update.id, status: 200, duplicate: true };
       }

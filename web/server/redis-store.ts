@@ -43,6 +43,20 @@ if v == 'done' then return 'duplicate' end
 if v then return 'in_progress' end
 redis.call('SET', KEYS[1], 'claimed', 'PX', ARGV[1])
 return 'fresh'`;
+// CLAIM then ADVANCE, atomically. KEYS[1] record, KEYS[2] order hash;
+// ARGV[1] lease ms, ARGV[2] stream, ARGV[3] seq, ARGV[4] ttl ms.
+const CLAIM_IN_ORDER = `local v = redis.call('GET', KEYS[1])
+if v == 'done' then return 'duplicate' end
+if v then return 'in_progress' end
+local cur = redis.call('HGET', KEYS[2], ARGV[2])
+if cur and (string.len(cur) > string.len(ARGV[3]) or (string.len(cur) == string.len(ARGV[3]) and cur > ARGV[3])) then
+  redis.call('SET', KEYS[1], 'done', 'PX', ARGV[4])
+  return 'stale'
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('SET', KEYS[1], 'claimed', 'PX', ARGV[1])
+return 'fresh'`;
 // KEYS[1] record key; ARGV[1] ttl ms.
 const COMPLETE = `redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1]) return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == 'claimed' then redis.call('DEL', KEYS[1]) end return 1`;
@@ -140,6 +154,9 @@ export function createRedisStore(options: RedisStoreOptions): ProxyStore {
   return {
     async claim(key, leaseMs): Promise<ClaimState> {
       return (await run(CLAIM, [rec(key)], [Math.max(1, Math.ceil(leaseMs))])) as ClaimState;
+    },
+    async claimInOrder(key, leaseMs, _owner, order) {
+      return (await run(CLAIM_IN_ORDER, [rec(key), `${prefix}ord:${order.eventId}`], [Math.max(1, Math.ceil(leaseMs)), order.stream, order.seq, recordTtl])) as ClaimState | 'stale';
     },
     async complete(key, _result: StoredResult) {
       await run(COMPLETE, [rec(key)], [recordTtl]);

@@ -31,6 +31,12 @@ export interface ProxyStore {
    * returns 0 when the total stays within `limit`, else ms until the window ends.
    */
   hit(key: string, cost: number, limit: number, windowMs: number): Promise<number>;
+  /**
+   * Optional: claim and advance in one atomic step (one round trip), with
+   * 'stale' when the claim was fresh but a newer update of the stream was
+   * already sent (the key is then recorded as done). Used when present.
+   */
+  claimInOrder?(key: string, leaseMs: number, owner: string | undefined, order: { eventId: string; stream: string; seq: string }): Promise<ClaimState | 'stale'>;
   /** Cached answer of the existence check: the event's session id. */
   eventSession(eventId: string): Promise<string | undefined>;
   rememberEventSession(eventId: string, sessionId: string, ttlMs: number): Promise<void>;
