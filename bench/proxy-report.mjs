@@ -7,7 +7,7 @@ export function renderProxy(p) {
   return `## 7. Proxy throughput
 
 \`bench/proxy.mjs\` (also alone: \`node bench/proxy.mjs\`): ${p.shape.pages} pages post batches of ${p.shape.batchSize}
-updates (each to a fresh event; 70% thumbs, 20% stock comments, 10% free text) back to back for ${p.shape.durationMs / 1000} s after a ${p.shape.warmupMs / 1000} s warm-up,
+updates (each to a fresh event; 70% thumbs, 20% stock comments, 10% free text) back to back for ${p.shape.durationMs / 1000} s after a ${p.shape.warmupMs / 1000} s warm-up,\n${p.shape.rounds ?? 1} rounds interleaving the setups (figures: the median round),
 against a loopback upstream answering every PUT in ${p.upstreamMs} ms. Each page is its own client
 (\`X-Forwarded-For\` behind one trusted hop, as behind a balancer). Load generator, proxies, Redis client and
 upstream share this machine's cores, so the bare forward and the proxy compete for the same CPU.
@@ -19,6 +19,8 @@ Latency is per update (its batch's round trip). Proxy defaults (\`concurrency\` 
 ${rows.join('\n')}
 
 One instance with the memory store does **${p.ratioToBare ?? 'n/a'}×** the bare forward (target ≥ 0.8×).${
-    p.redisP50OverheadMs !== undefined ? ` The Redis store adds **${p.redisP50OverheadMs} ms** p50 per update over the memory store (target ≤ 1 ms).` : ' Redis: not installed, not measured.'
+    p.redisP50OverheadMs !== undefined
+      ? ` End to end, one instance on Redis answers ${p.redisP50OverheadMs} ms p50 later than on the memory store, which on a loaded machine is mostly queueing for the CPU. The store's own share, measured alone (claim with order, then complete, one update after another): memory ${p.stores.memory.p50Ms} ms, Redis **${p.stores.redis.p50Ms} ms** p50 (p99 ${p.stores.redis.p99Ms} ms), so Redis adds **${p.storeP50OverheadMs} ms** p50 per update (target ≤ 1 ms).`
+      : ' Redis: not installed, not measured.'
   } Load average at the end: ${p.loadAverage?.join(', ') ?? 'n/a'}.`;
 }

@@ -12,7 +12,7 @@ import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startProxyServer, createRedisStore } from '../dist/server/index.js';
+import { startProxyServer, createRedisStore, createMemoryStore } from '../dist/server/index.js';
 
 const UPSTREAM_MS = 20;
 
@@ -169,11 +169,32 @@ async function load(urls, { pages, batchSize, durationMs, warmupMs }) {
   };
 }
 
+/** The store's own share of an update: claim (with order) then complete, one update after another. */
+async function storeCost(store, n) {
+  const times = [];
+  const client = `tfstore${randomUUID().slice(0, 8)}`;
+  for (let i = 1; i <= n; i++) {
+    const eventId = randomUUID();
+    const key = `${eventId} ${client}-${i}`;
+    const t0 = performance.now();
+    if (store.claimInOrder) await store.claimInOrder(key, 15_000, 'addr:bench', { eventId, stream: client, seq: String(i) });
+    else {
+      await store.claim(key, 15_000, 'addr:bench');
+      await store.advance(eventId, client, String(i));
+    }
+    await store.complete(key, { status: 200 }, 'addr:bench');
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50Ms: Math.round(quantile(times, 0.5) * 1000) / 1000, p99Ms: Math.round(quantile(times, 0.99) * 1000) / 1000 };
+}
+
 export async function measureProxy({ quick = false, log = console.log } = {}) {
-  const shape = { pages: Number(process.env.BENCH_PROXY_PAGES ?? 32), batchSize: 10, durationMs: quick ? 1500 : 5000, warmupMs: quick ? 300 : 1000 };
+  // Rounds interleave the setups, so a change in machine load hits all of them alike.
+  const rounds = quick ? 1 : 5;
+  const shape = { pages: Number(process.env.BENCH_PROXY_PAGES ?? 32), batchSize: 10, durationMs: quick ? 1500 : 2500, warmupMs: quick ? 300 : 500, rounds };
   const upstream = await startUpstream();
   const redis = await startRedis().catch(() => undefined);
-  const rows = [];
   const scenarios = [
     ['bare forward (no checks, no limits)', () => startBareForward(upstream.url)],
     ['proxy, 1 instance, memory store', () => startProxies(upstream.url, 1)],
@@ -182,30 +203,48 @@ export async function measureProxy({ quick = false, log = console.log } = {}) {
       ['proxy, 3 instances, one Redis', () => startProxies(upstream.url, 3, redis.url)],
     ] : []),
   ];
+  const targets = [];
+  const samples = scenarios.map(() => []);
+  const stores = {};
   try {
-    for (const [name, start] of scenarios) {
-      const target = await start();
-      try {
-        const r = await load(target.urls, shape);
-        rows.push({ name, ...r });
-        log(`proxy: ${name}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.failed ? `, ${r.failed} not delivered` : ''}`);
-      } finally {
-        await target.close();
+    stores.memory = await storeCost(createMemoryStore(), quick ? 500 : 3000);
+    if (redis) {
+      const rs = createRedisStore({ url: redis.url });
+      stores.redis = await storeCost(rs, quick ? 500 : 3000);
+      await rs.close();
+    }
+    log(`proxy: store cost per update: memory p50 ${stores.memory.p50Ms} ms${stores.redis ? `, Redis p50 ${stores.redis.p50Ms} ms (p99 ${stores.redis.p99Ms} ms)` : ''}`);
+    for (const [, start] of scenarios) targets.push(await start());
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, [name]] of scenarios.entries()) {
+        const r = await load(targets[i].urls, shape);
+        samples[i].push(r);
+        log(`proxy: round ${round + 1}/${rounds} ${name}: ${r.updatesPerSecond} updates/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.failed ? `, ${r.failed} not delivered` : ''}`);
       }
     }
   } finally {
+    for (const t of targets) await t.close();
     await upstream.close();
     await redis?.stop();
   }
-  const bare = rows[0];
-  const mem = rows[1];
-  const red = rows[2];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rows = scenarios.map(([name], i) => ({
+    name,
+    updatesPerSecond: median(samples[i].map((r) => r.updatesPerSecond)),
+    p50Ms: median(samples[i].map((r) => r.p50Ms)),
+    p99Ms: median(samples[i].map((r) => r.p99Ms)),
+    failed: samples[i].reduce((a, r) => a + r.failed, 0),
+    rounds: samples[i],
+  }));
+  const [bare, mem, red] = rows;
   return {
     upstreamMs: UPSTREAM_MS,
     shape,
     rows,
     ratioToBare: mem && bare ? Math.round((mem.updatesPerSecond / bare.updatesPerSecond) * 100) / 100 : undefined,
     redisP50OverheadMs: red && mem ? Math.round((red.p50Ms - mem.p50Ms) * 10) / 10 : undefined,
+    stores,
+    storeP50OverheadMs: stores.redis ? Math.round((stores.redis.p50Ms - stores.memory.p50Ms) * 1000) / 1000 : undefined,
     redis: !!redis,
     loadAverage: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100),
   };
