@@ -1,9 +1,9 @@
-// The proxy's feedback check: the page's own rules (the JavaScript walk, then
-// the C++ core through validate/), memoised by the checked text. Thumbs and
-// stock answers repeat endlessly at a busy proxy, and the core's answer
+// The proxy's feedback check: validateFeedback, the page's own rules (the
+// JavaScript walk, then the C++ core), memoised by the feedback's JSON text.
+// Thumbs and stock answers repeat endlessly at a busy proxy, and the verdict
 // depends only on the text and the limits, so a repeat skips the wasm call.
-import { checkPlain, compileLimits, type FeedbackLimits } from '../validate/index.js';
-import { toPlainJson } from '../validate/plain.js';
+// The feedback came from JSON.parse, so its JSON.stringify is faithful.
+import { validateFeedback, type FeedbackLimits } from '../validate/index.js';
 
 export interface FeedbackVerdict {
   ok: boolean;
@@ -14,20 +14,24 @@ const MAX_ENTRIES = 10_000;
 const MAX_KEY_CHARS = 2048;
 
 export function createFeedbackCheck(limits: FeedbackLimits | undefined): (feedback: unknown) => FeedbackVerdict {
-  const compiled = compileLimits(limits);
   const memo = new Map<string, FeedbackVerdict>();
   return (feedback) => {
-    const plain = toPlainJson(feedback, compiled.walk);
-    const cacheable = plain.complete && plain.issues.length === 0 && plain.text.length <= MAX_KEY_CHARS;
+    let key: string | undefined;
+    try {
+      key = JSON.stringify(feedback);
+    } catch {
+      key = undefined; // too deep to print: the walk reports it below
+    }
+    const cacheable = key !== undefined && key.length <= MAX_KEY_CHARS;
     if (cacheable) {
-      const seen = memo.get(plain.text);
+      const seen = memo.get(key!);
       if (seen) return seen;
     }
-    const checked = checkPlain(plain, compiled);
+    const checked = validateFeedback(feedback, limits);
     const verdict: FeedbackVerdict = { ok: checked.ok, errors: checked.errors.slice(0, 20).map((e) => ({ path: e.path, code: e.code })) };
     if (cacheable) {
       if (memo.size >= MAX_ENTRIES) memo.clear(); // crude but bounded: a flood of unique texts cannot grow it
-      memo.set(plain.text, verdict);
+      memo.set(key!, verdict);
     }
     return verdict;
   };
