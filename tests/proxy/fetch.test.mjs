@@ -100,3 +100,29 @@ test('mounted in a Hono app', async () => {
   assert.deepEqual(getEvent(c.db, eventId).feedback, { rating: 1 });
   assert.equal(await (await app.fetch(new Request('http://localhost/'))).text(), 'app');
 });
+
+test("the fetch handler stops upstream work when the request's signal aborts", async () => {
+  const { startUpstream } = await import('./upstream.mjs');
+  const up = await startUpstream({ delayMs: 400 });
+  try {
+    const calls = [];
+    const handler = createFetchHandler({
+      apiKey: 'k', serverUrl: up.url, allowUnsigned: true, concurrency: 4,
+      fetch: (url, init) => (calls.push(Date.now()), fetch(url, init)),
+    });
+    const ac = new AbortController();
+    const updates = Array.from({ length: 40 }, (_, i) => ({ id: `s-${i}`, event_id: crypto.randomUUID(), feedback: { rating: 1 } }));
+    const answer = handler(new Request('https://x/feedback', { method: 'POST', body: JSON.stringify({ updates }), signal: ac.signal }));
+    while (calls.length < 4) await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    const res = await answer;
+    const results = (await res.json()).results;
+    assert.equal(calls.length, 4, 'the 36 waiting calls were dropped');
+    assert.ok(results.slice(4).every((r) => r.status === 503 && r.code === 'overloaded'));
+    const t0 = Date.now();
+    while (up.stats.inFlight > 0 && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(up.stats.inFlight, 0, 'the running ones were aborted');
+  } finally {
+    await up.close();
+  }
+});
