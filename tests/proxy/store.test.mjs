@@ -33,6 +33,18 @@ test("one owner flooding junk ids evicts only its own records, never another own
   assert.equal(await s.claim('junk-0', 1000, 'addr:attacker'), 'fresh', "the attacker's oldest went");
 });
 
+test('a retry from another owner (the client changed address) still finds the record', async () => {
+  const s = createMemoryStore({ maxRecordsPerOwner: 3 });
+  assert.equal(await s.claim('k', 1000, 'addr:a'), 'fresh');
+  await s.complete('k', { status: 200 }, 'addr:a');
+  assert.equal(await s.claim('k', 1000, 'addr:b'), 'duplicate');
+  // Eviction stays with the owner that holds it.
+  for (let i = 0; i < 3; i++) await s.complete(`b${i}`, { status: 200 }, 'addr:b');
+  assert.equal(await s.claim('k', 1000, 'addr:b'), 'duplicate', "b's flood did not evict a's record");
+  for (let i = 0; i < 3; i++) await s.complete(`a${i}`, { status: 200 }, 'addr:a');
+  assert.equal(await s.claim('k', 1000, 'addr:b'), 'fresh', "a's own newer records pushed it out");
+});
+
 test('advance: per event and stream, a smaller sequence is stale; equal (a retry) passes', async () => {
   const s = createMemoryStore();
   assert.equal(await s.advance('e1', 'tfA', '5'), true);

@@ -64,7 +64,10 @@ interface Record_ {
 /** Map with insertion order as LRU order, capped. */
 class Lru<V> {
   readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly onEvict?: (key: string, value: V) => void,
+  ) {}
   get(key: string): V | undefined {
     const v = this.map.get(key);
     if (v !== undefined) {
@@ -76,7 +79,11 @@ class Lru<V> {
   set(key: string, value: V): void {
     this.map.delete(key);
     this.map.set(key, value);
-    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    while (this.map.size > this.max) {
+      const [k, v] = this.map.entries().next().value as [string, V];
+      this.map.delete(k);
+      this.onEvict?.(k, v);
+    }
   }
   delete(key: string): void {
     this.map.delete(key);
@@ -89,33 +96,54 @@ class Lru<V> {
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore {
   const perOwner = Math.max(1, options.maxRecordsPerOwner ?? 2000);
-  const owners = new Lru<Lru<Record_>>(Math.max(1, options.maxOwners ?? 10_000));
+  // Which owner holds a key's record: a retry from another address (a phone
+  // changing networks) still finds it, while eviction stays per owner.
+  const holder = new Map<string, string>();
+  const forget = (owner: string) => (key: string) => {
+    if (holder.get(key) === owner) holder.delete(key);
+  };
+  const owners = new Lru<Lru<Record_>>(Math.max(1, options.maxOwners ?? 10_000), (_owner, r) => {
+    for (const key of r.map.keys()) holder.delete(key);
+  });
   const ttl = options.recordTtlMs ?? 24 * 60 * 60 * 1000;
   const now = options.now ?? Date.now;
   const order = new Lru<Map<string, string>>(options.maxEvents ?? 100_000);
   const sessions = new Lru<{ sid: string; expires: number }>(options.maxEvents ?? 100_000);
   const counters = new Lru<{ window: number; count: number }>(100_000);
 
-  const records = (owner = '') => {
+  const records = (owner: string) => {
     let r = owners.get(owner);
-    if (!r) owners.set(owner, (r = new Lru<Record_>(perOwner)));
+    if (!r) owners.set(owner, (r = new Lru<Record_>(perOwner, forget(owner))));
     return r;
   };
+  /** The record wherever it is held, and the owner holding it. */
+  const find = (key: string): [Record_ | undefined, string | undefined] => {
+    const o = holder.get(key);
+    return o === undefined ? [undefined, undefined] : [owners.map.get(o)?.map.get(key), o];
+  };
+  const put = (key: string, owner: string, rec: Record_) => {
+    const [, prior] = find(key);
+    if (prior !== undefined && prior !== owner) owners.map.get(prior)?.delete(key);
+    records(owner).set(key, rec);
+    holder.set(key, owner);
+  };
   return {
-    async claim(key, leaseMs, owner) {
-      const r = records(owner);
+    async claim(key, leaseMs, owner = '') {
       const t = now();
-      const rec = r.get(key);
+      const [rec] = find(key);
       if (rec && rec.expires > t) return rec.state === 'done' ? 'duplicate' : 'in_progress';
-      r.set(key, { state: 'claimed', expires: t + leaseMs });
+      put(key, owner, { state: 'claimed', expires: t + leaseMs });
       return 'fresh';
     },
-    async complete(key, _result, owner) {
-      records(owner).set(key, { state: 'done', expires: now() + ttl });
+    async complete(key, _result, owner = '') {
+      put(key, owner, { state: 'done', expires: now() + ttl });
     },
-    async release(key, owner) {
-      const r = records(owner);
-      if (r.map.get(key)?.state === 'claimed') r.delete(key);
+    async release(key) {
+      const [rec, o] = find(key);
+      if (rec?.state === 'claimed' && o !== undefined) {
+        owners.map.get(o)?.delete(key);
+        holder.delete(key);
+      }
     },
     async advance(eventId, stream, seq) {
       let m = order.get(eventId);
