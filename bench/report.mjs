@@ -1,5 +1,7 @@
 // Renders bench-results.json as BENCHMARKS.md: a table per figure, the
 // machine and versions, and for each missed target what the gap is.
+import { renderProxy } from './proxy-report.mjs';
+
 const kb = (b) => (b / 1024).toFixed(1);
 const n = (v, d = 1) => (v === undefined || v === null || Number.isNaN(v) ? '—' : Number(v).toFixed(d));
 const int = (v) => (v === undefined || v === null ? '—' : Math.round(v).toLocaleString('en-US'));
@@ -234,6 +236,8 @@ ${table(['t (s)', 'captures', 'wasm bytes', 'JS heap used', 'queued', 'sent'], s
   } else if (r.memory?.error) {
     out.push(`## 6. Memory\n\nNot measured: ${r.memory.error}`);
   }
+
+  if (r.proxy) out.push(renderProxy(r.proxy));
 
   out.push(`## What is not measured
 

@@ -14,6 +14,7 @@ import { measureDiff } from './diff.mjs';
 import { measureWire } from './wire.mjs';
 import { measureMemory } from './memory.mjs';
 import { renderMarkdown } from './report.mjs';
+import { measureProxy } from './proxy.mjs';
 
 const started = Date.now();
 const TOTAL_BUDGET_MS = 8.5 * 60_000; // leaves a margin under the 10 minutes
@@ -71,6 +72,12 @@ try {
 } finally {
   await browser.close();
   await net.close();
+}
+log('proxy: throughput against a 20 ms upstream');
+try {
+  results.proxy = await measureProxy({ quick, log });
+} catch (error) {
+  results.proxy = { error: String(error) };
 }
 results.machine.loadAverageAtEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
 results.durationS = Math.round((Date.now() - started) / 1000);

@@ -89,7 +89,8 @@ test('partial failure: only the failed update reports the upstream status and Re
   assert.deepEqual(first.json.results[0], { id: updates[0].id, status: 200 });
   assert.equal(first.json.results[1].status, 503);
   assert.equal(first.json.results[1].retryAfter, '3');
-  assert.match(first.json.results[1].error, /upstream HTTP 503/);
+  assert.equal(first.json.results[1].code, 'upstream_unavailable');
+  assert.equal(first.json.results[1].error, undefined, 'no upstream text reaches the page');
   assert.equal(errors.length, 1, 'onError hears about the 5xx');
   assert.equal(errors[0][1].kind, 'upstream');
 
@@ -126,11 +127,11 @@ test('updates to the same event are forwarded one at a time, in batch order', as
 test('same-event order also holds across concurrent batches', async () => {
   const ev = (await c.client.seedSession()).eventId;
   c.faults.add({ delayMs: 150, delayNext: 1, eventId: ev });
-  const first = post({ updates: [{ id: uid(), event_id: ev, feedback: { rating: 'first' } }] });
+  const first = post({ updates: [{ id: uid(), event_id: ev, feedback: { label: 'first' } }] });
   await new Promise((r) => setTimeout(r, 30));
-  const second = post({ updates: [{ id: uid(), event_id: ev, feedback: { rating: 'second' } }] });
+  const second = post({ updates: [{ id: uid(), event_id: ev, feedback: { label: 'second' } }] });
   await Promise.all([first, second]);
-  assert.deepEqual(listUpdates(c.db, ev).map((u) => u.body.feedback.rating), ['first', 'second']);
+  assert.deepEqual(listUpdates(c.db, ev).map((u) => u.body.feedback.label), ['first', 'second']);
 });
 
 test('after a retryable failure, later updates to that event wait for the retry (older feedback must not win)', async () => {
@@ -147,7 +148,7 @@ test('after a retryable failure, later updates to that event wait for the retry 
   assert.equal(r.json.results[0].status, 503);
   assert.equal(r.json.results[1].status, 503);
   assert.equal(r.json.results[1].retryAfter, '1');
-  assert.match(r.json.results[1].error, /not sent/);
+  assert.equal(r.json.results[1].code, 'upstream_unavailable');
   assert.equal(r.json.results[2].status, 200, 'other events are unaffected');
   assert.equal(upstreamPuts(since).filter((p) => p.event_id === ev).length, 1);
   const retry = await post({ updates: updates.slice(0, 2) });
@@ -199,7 +200,10 @@ test('an upstream timeout is a 504 for that update', async () => {
     c.faults.add({ delayMs: 300, delayNext: 1, eventId: ev });
     const r = await post({ updates: [{ id: uid(), event_id: ev, feedback: { slow: true } }] }, { url: `${quick.url}/feedback` });
     assert.equal(r.json.results[0].status, 504);
-    assert.match(r.json.results[0].error, /timed out/);
+    assert.equal(r.json.results[0].code, 'upstream_timeout');
+    // The abandoned PUT still reaches the collector's log later: let it land
+    // here rather than inside a later test that counts PUTs.
+    await new Promise((resolve) => setTimeout(resolve, 500));
   } finally {
     await quick.close();
   }
@@ -227,16 +231,17 @@ test('HoneyHive refusing the server key becomes a retryable 502 and an onError, 
   try {
     const r = await post({ updates: [{ id: uid(), event_id: ev, feedback: {} }] }, { url: `${p.url}/feedback` });
     assert.equal(r.json.results[0].status, 502);
-    assert.match(r.json.results[0].error, /API key/);
+    assert.equal(r.json.results[0].code, 'upstream_unavailable');
+    assert.equal(r.json.results[0].error, undefined);
     assert.equal(seen[0].kind, 'credentials');
   } finally {
     await p.close();
   }
 });
 
-test('an unknown event: upstream 404 in that update result, final (not retryable)', async () => {
+test('an unknown event: upstream 404 answers that update 404 unknown_event (the engine retries it in its settle window)', async () => {
   const r = await post({ updates: [{ id: uid(), event_id: randomUUID(), feedback: { a: 1 } }] });
-  assert.equal(r.json.results[0].status, 404);
+  assert.deepEqual(r.json.results[0], { id: r.json.results[0].id, status: 404, code: 'unknown_event' });
 });
 
 test('invalid updates get 400 in their own result and nothing about them is forwarded', async () => {
@@ -257,10 +262,8 @@ test('invalid updates get 400 in their own result and nothing about them is forw
   assert.equal(r.status, 200);
   const statuses = r.json.results.map((/** @type {any} */ x) => x.status);
   assert.deepEqual(statuses, [400, 400, 400, 400, 400, 400, 400, 200]);
-  assert.match(r.json.results[0].error, /event_id must be a UUID/);
-  assert.match(r.json.results[1].error, /feedback must be an object/);
-  assert.match(r.json.results[3].error, /id must be a non-empty string/);
-  assert.match(r.json.results[5].error, /longer than 128/);
+  assert.ok(r.json.results.slice(0, 7).every((/** @type {any} */ x) => x.code === 'invalid_update'), 'code invalid_update');
+  assert.equal(r.json.results[5].id, '', 'an over-long id is not echoed');
   assert.deepEqual(upstreamPuts(since).map((p) => p.event_id), [ev]);
 });
 

@@ -1,5 +1,4 @@
-// Wire format of the batch endpoint the browser library POSTs to, and its
-// validation. Kept in sync with collector/schema/feedback-batch.schema.json.
+// Wire format of the batch endpoint the browser library POSTs to.
 //
 //   POST {endpoint}
 //   Content-Type: application/json  or  text/plain;charset=UTF-8 (sendBeacon)
@@ -7,11 +6,10 @@
 //                    "event_id": "<uuid>", "feedback": { ... } } ],
 //     "token"?: "..." }
 //
-//   200 { "results": [ { "id": "...", "status": 200 | 4xx | 5xx,
-//                        "error"?: "...", "retryAfter"?: "<upstream Retry-After>",
-//                        "duplicate"?: true } ] }
-//   results[i] answers updates[i]. A whole-body problem answers 400 / 413 /
-//   415 (or the authorize hook's status) with { "error": "..." }.
+//   200 { "results": [ { "id", "status", "code"?, "retryAfter"?, "errors"?, "duplicate"? } ] }
+//   results[i] answers updates[i]. A whole-body problem answers
+//   400/401/403/404/405/408/413/415/429/431/503 with { "error", "code" }.
+//   Codes are the documented list below; no upstream text ever reaches the page.
 
 export interface FeedbackUpdate {
   /** Unique per update and stable across retries: the idempotency key. */
@@ -25,14 +23,20 @@ export interface FeedbackBatch {
   token?: string;
 }
 
+/** Per-update codes (README "Proxy: answers"). */
+export type UpdateCode =
+  | 'invalid_update' | 'invalid_feedback' | 'unknown_event' | 'forbidden_event' | 'rate_limited' | 'overloaded'
+  | 'store_unavailable' | 'upstream_unavailable' | 'upstream_timeout' | 'upstream_rejected' | 'in_progress' | 'not_sent';
+
 export interface UpdateResult {
   id: string;
-  /** Upstream HTTP status; 400 invalid update; 502 network error; 504 timeout. */
   status: number;
-  error?: string;
-  /** The upstream Retry-After header, verbatim (seconds or HTTP-date). */
+  code?: UpdateCode;
+  /** Seconds (or an HTTP-date passed on from HoneyHive's own Retry-After header). */
   retryAfter?: string;
-  /** The update was applied earlier; this is the recorded result, not a new forward. */
+  /** invalid_feedback only: what the core refused, by path. */
+  errors?: Array<{ path: string; code: string }>;
+  /** The update was applied earlier (or superseded by a newer one of the same client); not forwarded again. */
   duplicate?: boolean;
 }
 
@@ -42,6 +46,8 @@ export interface BatchResponse {
 
 export const MAX_UPDATE_ID_LENGTH = 128;
 
+// Pinned to tests/rules/table.json by tests/proxy/rules.test.mjs: the core
+// has this rule but does not export it through the wasm boundary.
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function isUuid(value: unknown): value is string {
@@ -52,9 +58,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Retrying these may succeed later; any other failure is final. */
+/** The engine retries these (table.json `status.retryable`); pinned by tests/proxy/rules.test.mjs. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
+  return status === 0 || status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/** 404: the event may not be ingested yet; the engine retries it within its settle window. */
+export function isUnknownEventStatus(status: number): boolean {
+  return status === 404;
 }
 
 /** Whole-body check. Returns the batch or the error message for a 400. */
@@ -66,16 +77,33 @@ export function parseBatch(value: unknown): { ok: true; batch: FeedbackBatch } |
 }
 
 /**
- * Per-update check, run before anything about the update reaches a URL or
- * the upstream. Returns the update or a 400 result naming the problem.
+ * Shape check of one update (the feedback itself is checked by the core).
+ * Returns the update or a 400 `invalid_update` result.
  */
 export function checkUpdate(value: unknown): { ok: true; update: FeedbackUpdate } | { ok: false; result: UpdateResult } {
-  const id = isPlainObject(value) && typeof value.id === 'string' ? value.id : '';
-  const bad = (error: string) => ({ ok: false as const, result: { id, status: 400, error } });
-  if (!isPlainObject(value)) return bad('update must be an object');
-  if (typeof value.id !== 'string' || value.id.length === 0) return bad('id must be a non-empty string');
-  if (value.id.length > MAX_UPDATE_ID_LENGTH) return { ok: false, result: { id: '', status: 400, error: `id longer than ${MAX_UPDATE_ID_LENGTH} characters` } };
-  if (!isUuid(value.event_id)) return bad('event_id must be a UUID');
-  if (!isPlainObject(value.feedback)) return bad('feedback must be an object');
-  return { ok: true, update: { id: value.id, event_id: value.event_id, feedback: value.feedback } };
+  const rawId = isPlainObject(value) && typeof value.id === 'string' ? value.id : '';
+  const id = rawId.length <= MAX_UPDATE_ID_LENGTH ? rawId : '';
+  const bad = { ok: false as const, result: { id, status: 400, code: 'invalid_update' as const } };
+  if (!isPlainObject(value)) return bad;
+  if (typeof value.id !== 'string' || value.id.length === 0 || value.id.length > MAX_UPDATE_ID_LENGTH) return bad;
+  if (!isUuid(value.event_id)) return bad;
+  if (!isPlainObject(value.feedback)) return bad;
+  return { ok: true, update: { id: value.id, event_id: value.event_id.toLowerCase(), feedback: value.feedback } };
+}
+
+/**
+ * The engine numbers updates `<clientId>-<n>` with n growing per client
+ * (src/delivery/engine.cpp), and sends one update per event at a time: so
+ * for one event and one clientId, a larger n is newer.
+ */
+export function updateOrder(id: string): { stream: string; seq: string } | undefined {
+  const m = /^([A-Za-z0-9_.-]{1,64})-(\d{1,16})$/.exec(id);
+  if (!m) return undefined;
+  return { stream: m[1], seq: m[2].replace(/^0+(?=\d)/, '') };
+}
+
+/** Compares two decimal strings without leading zeros. */
+export function compareSeq(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,0 +1,172 @@
+// ProxyStore: the state several proxy instances must share to behave as one.
+// (a) idempotency with an atomic claim, (b) per-event order, (c) rate-limit
+// counters, (d) the event -> session answers of the existence check.
+// Every method is one atomic step (a Lua script in the Redis store).
+
+export type ClaimState = 'fresh' | 'duplicate' | 'in_progress';
+
+export interface StoredResult {
+  status: number;
+}
+
+export interface ProxyStore {
+  /**
+   * Claims an update key for `leaseMs`: 'fresh' (the caller forwards it and
+   * then calls complete or release), 'duplicate' (applied before),
+   * 'in_progress' (another request or instance holds the lease).
+   * `owner` (token session, else client address) scopes memory quotas.
+   */
+  claim(key: string, leaseMs: number, owner?: string): Promise<ClaimState>;
+  /** Records the update as applied (kept `recordTtlMs`, default 24 h). */
+  complete(key: string, result: StoredResult, owner?: string): Promise<void>;
+  /** Gives the claim up (the forward failed; a retry may claim it fresh). */
+  release(key: string, owner?: string): Promise<void>;
+  /**
+   * Per-event order: records `seq` for (eventId, stream) unless a larger one
+   * was recorded; false means this update is older than one already sent.
+   */
+  advance(eventId: string, stream: string, seq: string): Promise<boolean>;
+  /**
+   * Adds `cost` to the counter `key` of the current window of `windowMs`;
+   * returns 0 when the total stays within `limit`, else ms until the window ends.
+   */
+  hit(key: string, cost: number, limit: number, windowMs: number): Promise<number>;
+  /**
+   * Optional: claim and advance in one atomic step (one round trip), with
+   * 'stale' when the claim was fresh but a newer update of the stream was
+   * already sent (the key is then recorded as done). Used when present.
+   */
+  claimInOrder?(key: string, leaseMs: number, owner: string | undefined, order: { eventId: string; stream: string; seq: string }): Promise<ClaimState | 'stale'>;
+  /** Cached answer of the existence check: the event's session id. */
+  eventSession(eventId: string): Promise<string | undefined>;
+  rememberEventSession(eventId: string, sessionId: string, ttlMs: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface MemoryStoreOptions {
+  /** Idempotency records kept per owner (client); its own oldest go first. Default 2000. */
+  maxRecordsPerOwner?: number;
+  /** Owners kept; the least recently active owner's records go first. Default 10 000. */
+  maxOwners?: number;
+  /** How long an applied update is remembered. Default 24 h (longer than any client retry window). */
+  recordTtlMs?: number;
+  /** Events whose order / session is remembered. Default 100 000. */
+  maxEvents?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+interface Record_ {
+  state: 'claimed' | 'done';
+  expires: number;
+}
+
+/** Map with insertion order as LRU order, capped. */
+class Lru<V> {
+  readonly map = new Map<string, V>();
+  constructor(
+    private readonly max: number,
+    private readonly onEvict?: (key: string, value: V) => void,
+  ) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.max) {
+      const [k, v] = this.map.entries().next().value as [string, V];
+      this.map.delete(k);
+      this.onEvict?.(k, v);
+    }
+  }
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+/**
+ * The embedded default, right for one process. Records are kept per owner,
+ * so one client posting junk ids only evicts its own records.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore {
+  const perOwner = Math.max(1, options.maxRecordsPerOwner ?? 2000);
+  // Which owner holds a key's record: a retry from another address (a phone
+  // changing networks) still finds it, while eviction stays per owner.
+  const holder = new Map<string, string>();
+  const forget = (owner: string) => (key: string) => {
+    if (holder.get(key) === owner) holder.delete(key);
+  };
+  const owners = new Lru<Lru<Record_>>(Math.max(1, options.maxOwners ?? 10_000), (_owner, r) => {
+    for (const key of r.map.keys()) holder.delete(key);
+  });
+  const ttl = options.recordTtlMs ?? 24 * 60 * 60 * 1000;
+  const now = options.now ?? Date.now;
+  const order = new Lru<Map<string, string>>(options.maxEvents ?? 100_000);
+  const sessions = new Lru<{ sid: string; expires: number }>(options.maxEvents ?? 100_000);
+  const counters = new Lru<{ window: number; count: number }>(100_000);
+
+  const records = (owner: string) => {
+    let r = owners.get(owner);
+    if (!r) owners.set(owner, (r = new Lru<Record_>(perOwner, forget(owner))));
+    return r;
+  };
+  /** The record wherever it is held, and the owner holding it. */
+  const find = (key: string): [Record_ | undefined, string | undefined] => {
+    const o = holder.get(key);
+    return o === undefined ? [undefined, undefined] : [owners.map.get(o)?.map.get(key), o];
+  };
+  const put = (key: string, owner: string, rec: Record_) => {
+    const [, prior] = find(key);
+    if (prior !== undefined && prior !== owner) owners.map.get(prior)?.delete(key);
+    records(owner).set(key, rec);
+    holder.set(key, owner);
+  };
+  return {
+    async claim(key, leaseMs, owner = '') {
+      const t = now();
+      const [rec] = find(key);
+      if (rec && rec.expires > t) return rec.state === 'done' ? 'duplicate' : 'in_progress';
+      put(key, owner, { state: 'claimed', expires: t + leaseMs });
+      return 'fresh';
+    },
+    async complete(key, _result, owner = '') {
+      put(key, owner, { state: 'done', expires: now() + ttl });
+    },
+    async release(key) {
+      const [rec, o] = find(key);
+      if (rec?.state === 'claimed' && o !== undefined) {
+        owners.map.get(o)?.delete(key);
+        holder.delete(key);
+      }
+    },
+    async advance(eventId, stream, seq) {
+      let m = order.get(eventId);
+      if (!m) order.set(eventId, (m = new Map()));
+      const cur = m.get(stream);
+      if (cur !== undefined && (cur.length > seq.length || (cur.length === seq.length && cur > seq))) return false;
+      m.set(stream, seq);
+      return true;
+    },
+    async hit(key, cost, limit, windowMs) {
+      const t = now();
+      const window = Math.floor(t / windowMs);
+      let c = counters.get(key);
+      if (!c || c.window !== window) counters.set(key, (c = { window, count: 0 }));
+      c.count += cost;
+      return c.count <= limit ? 0 : (window + 1) * windowMs - t;
+    },
+    async eventSession(eventId) {
+      const s = sessions.get(eventId);
+      return s && s.expires > now() ? s.sid : undefined;
+    },
+    async rememberEventSession(eventId, sessionId, ttlMs) {
+      sessions.set(eventId, { sid: sessionId, expires: now() + ttlMs });
+    },
+  };
+}
