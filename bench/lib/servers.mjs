@@ -161,7 +161,7 @@ async function startWeb(proxy) {
 /** Collector + proxy + web + hh forwarder + sink. */
 export async function startBenchNetwork() {
   const collector = await startTempCollector({ autoCreateEvents: true });
-  const proxy = createProxyHandler({ honeyhiveUrl: collector.url, apiKey: TEST_API_KEY, path: '/feedback', timeoutMs: 10000 });
+  const proxy = createProxyHandler({ serverUrl: collector.url, allowUnsigned: true, apiKey: TEST_API_KEY, path: '/feedback', timeoutMs: 10000 });
   const web = await startWeb(proxy);
   const hh = await startForwarder(collector.url);
   const sink = await startSink();

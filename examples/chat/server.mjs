@@ -110,7 +110,8 @@ export async function startDemo({
   try {
     const serverLib = await import(pathToFileURL(join(ROOT, 'dist', 'server', 'index.js')).href);
     proxy = serverLib.createProxyHandler({
-      apiKey: key, honeyhiveUrl: collector.url, path: '/feedback', timeoutMs: 10_000,
+      // The demo page posts without signed tokens (one local user); a real app mints them (README, "Tokens").
+      apiKey: key, serverUrl: collector.url, allowUnsigned: true, path: '/feedback', timeoutMs: 10_000,
       onError: (/** @type {unknown} */ err, /** @type {any} */ ctx) => log(`proxy: ${ctx.kind} ${ctx.eventId ?? ''}: ${err}`),
     });
   } catch (err) {

@@ -71,7 +71,8 @@ export async function startStaticServer({ proxy, headers = () => ({}), routes = 
 export async function startStack({ collectorOptions = {}, proxyOptions = {}, headers, routes } = {}) {
   const collector = await startTempCollector({ autoCreateEvents: false, ...collectorOptions });
   const proxy = createProxyHandler({
-    honeyhiveUrl: collector.url,
+    serverUrl: collector.url,
+    allowUnsigned: true,
     apiKey: TEST_API_KEY,
     path: '/feedback',
     timeoutMs: 5000,
