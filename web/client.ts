@@ -195,6 +195,7 @@ export class FeedbackClient {
   #closed = false;
   #sessionId: string | undefined;
   #traceparent: string | undefined;
+  #warnedBaggage = false;
   #flushTotals = { delivered: 0, retrying: 0, deadLettered: 0 };
 
   /** Use init(); the constructor is for the library itself. */
@@ -393,15 +394,40 @@ export class FeedbackClient {
    * Reads the session from a response's W3C `baggage` header (keys
    * session_id, honeyhive_session_id, honeyhive.session_id) and keeps its
    * `traceparent`. Returns the session id, or undefined if none was found.
+   * Never throws: a `session_id` that is not a UUID (other middleware uses
+   * the key too) is ignored, the linked session kept, and one warning
+   * `invalid_session_in_baggage` goes to onError. After close() it does nothing.
    * Cross-origin responses must expose the headers
    * (Access-Control-Expose-Headers: baggage, traceparent).
    */
   linkFromResponse(source: HeaderSource): string | undefined {
+    if (this.#closed) return undefined;
     const traceparent = readHeader(source, 'traceparent');
     if (traceparent) this.#traceparent = traceparent;
     const id = sessionFromBaggage(readHeader(source, 'baggage'));
     if (id === undefined) return undefined;
-    this.setSession(id);
+    // Other middleware uses `session_id` in baggage too, and apps call this
+    // on every response: a value that is not ours must not break the page
+    // or unlink the session already known.
+    if (checkId('sessionId', id)) {
+      this.#log('ignored a non-UUID session_id in baggage', { value: id.slice(0, 60), kept: this.#sessionId });
+      if (!this.#warnedBaggage) {
+        this.#warnedBaggage = true;
+        this.#emitError({
+          code: 'invalid_session_in_baggage',
+          message:
+            `ignored baggage session_id ${JSON.stringify(id.length > 60 ? id.slice(0, 60) + '...' : id)}: not a UUID ` +
+            `(kept ${this.#sessionId === undefined ? 'no session' : `session ${this.#sessionId}`})`,
+        });
+      }
+      return undefined;
+    }
+    try {
+      this.setSession(id);
+    } catch (e) {
+      this.#reportError(e, 'link');
+      return undefined;
+    }
     return id;
   }
 

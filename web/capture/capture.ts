@@ -39,7 +39,7 @@ export interface CaptureOptions {
   namespace?: string;
   /** Removed/inserted texts in `edits`; default true (false keeps only lengths). */
   includeEditText?: boolean;
-  /** The copied text as actions.copied_text (first 4,000 chars); default false. */
+  /** The copied text as `copy: { text }` (first 4,000 chars); default false. */
   includeCopiedText?: boolean;
   /** Idle time after the last keystroke before an edit is captured; default 1000 ms. */
   editDebounceMs?: number;
@@ -56,7 +56,7 @@ interface Resolvedoptions {
 }
 
 // Feedback keys the built-in signals own; a custom field of that name would clobber them.
-const RESERVED_FIELDS = new Set(['rating', 'rating_withdrawn', 'score', 'comment', 'actions', 'edits', 'edit_stats']);
+const RESERVED_FIELDS = new Set(['rating', 'rating_withdrawn', 'score', 'comment', 'actions', 'copy', 'edits', 'edit_stats']);
 // A copy event right after a copy button is the button's own execCommand('copy').
 const COPY_ECHO_MS = 1000;
 
