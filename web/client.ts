@@ -14,7 +14,8 @@ import { proxyTransport } from './transport/proxy.js';
 import type { FetchLike, Transport, WireRequest, WireResult } from './transport/types.js';
 import { checkFeedback, checkPlain, compileLimits, type CompiledLimits, type FeedbackLimits } from './validate/index.js';
 import { toPlainJson } from './validate/plain.js';
-import { background } from './timers.js';
+import { background, monotonicNow, randomSeed } from './timers.js';
+import { checkAnswer } from './delivery/answers.js';
 
 /** A feedback object: any JSON structure with an object at the top. */
 export type Feedback = { [key: string]: FeedbackValue };
@@ -78,7 +79,7 @@ export interface ClientOptions {
   capture?: CaptureOptions;
   onDelivered?: (event: DeliveredEvent) => void;
   onError?: (event: ClientErrorEvent) => void;
-  /** Log every delivery decision (true → console.debug, or your function). */
+  /** Log every delivery decision (true → console.info, visible at Chrome's default levels; or your function). */
   debug?: boolean | ((message: string, data?: unknown) => void);
 }
 
@@ -133,6 +134,8 @@ export interface ClientErrorEvent {
   updateId?: string;
   eventId?: string;
   status?: number;
+  /** What the last failure was, for a dead letter: e.g. "network error or timeout (POST https://app/feedback)". */
+  cause?: string;
   feedback?: Feedback;
   error?: unknown;
 }
@@ -151,6 +154,8 @@ interface DeadLetterJson {
   status: number;
   reason: string;
   attempts: number;
+  /** The engine's last failure cause, once it keeps one (CONTRACTS.md). */
+  cause?: string;
 }
 
 type Reason = 'tick' | 'explicit' | 'hidden';
@@ -182,6 +187,8 @@ export class FeedbackClient {
   readonly #errors = new Set<(e: ClientErrorEvent) => void>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #requestTargets = new Map<string, Map<string, string>>();
+  /** Per update still queued: why its last attempt failed (and the server's code). */
+  readonly #lastAnswer = new Map<string, { cause: string; code?: string }>();
   /** Requests handed to sendBeacon: in flight for the engine until the page shows again (or timeoutMs). */
   readonly #beacons = new Set<string>();
   #beaconTimer: ReturnType<typeof setTimeout> | undefined;
@@ -209,12 +216,12 @@ export class FeedbackClient {
       typeof options.debug === 'function'
         ? options.debug
         : options.debug
-          ? (m, d) => console.debug(`[trace-feedback] ${m}`, d ?? '')
+          ? (m, d) => console.info(`[trace-feedback] ${m}`, d ?? '')
           : undefined;
     const { timeoutMs: _t, ...engine } = options.delivery ?? {};
     const coreOptions = {
       ...(options.limits ? { limits: options.limits } : {}),
-      delivery: { clientId: randomId(), ...engine, ...(oneUpdatePerRequest ? { oneUpdatePerRequest: true } : {}) },
+      delivery: { clientId: randomId(), seed: randomSeed(), ...engine, ...(oneUpdatePerRequest ? { oneUpdatePerRequest: true } : {}) },
     };
     this.#core = new module.ClientCore_raw(JSON.stringify(coreOptions));
     const problems = JSON.parse(this.#core.problems()) as FeedbackIssue[];
@@ -261,7 +268,8 @@ export class FeedbackClient {
     if (!store || this.#closed) return;
     const orphans = await store.adoptable();
     if (this.#closed || (orphans.length === 0 && !saveAnyway)) return;
-    const now = Date.now();
+    // Snapshot times from another page are clamped by the engine.
+    const now = monotonicNow();
     const absorbed: string[] = [];
     for (const o of orphans) {
       const r = JSON.parse(this.#core.absorb(o.snapshot, now)) as { ok: boolean; added?: number; message?: string };
@@ -327,7 +335,7 @@ export class FeedbackClient {
       // Report the core's findings too, on the parts the walk could check.
       throw new FeedbackValidationError(checkPlain(plain, this.#limits).errors);
     }
-    const r = JSON.parse(this.#core.capture(eventId, plain.text, Date.now())) as Receipt & {
+    const r = JSON.parse(this.#core.capture(eventId, plain.text, monotonicNow())) as Receipt & {
       ok: boolean;
       errors?: FeedbackIssue[];
     };
@@ -383,7 +391,7 @@ export class FeedbackClient {
     const bad = checkId('sessionId', sessionId);
     if (bad) throw new FeedbackValidationError([bad]);
     if (sessionId === this.#sessionId) return;
-    const r = JSON.parse(this.#core.setSession(sessionId, Date.now())) as { ok: boolean; message?: string };
+    const r = JSON.parse(this.#core.setSession(sessionId, monotonicNow())) as { ok: boolean; message?: string };
     if (!r.ok) throw new TraceFeedbackError('invalid_session', r.message ?? 'session refused');
     this.#sessionId = sessionId;
     this.#log('session', r);
@@ -530,7 +538,7 @@ export class FeedbackClient {
     try {
       const offline = reason !== 'hidden' && isBrowser() && navigator.onLine === false;
       if (!offline) {
-        const requests = JSON.parse(this.#core.takeReady(Date.now(), reason)) as WireRequest[] | { ok: false; message: string };
+        const requests = JSON.parse(this.#core.takeReady(monotonicNow(), reason)) as WireRequest[] | { ok: false; message: string };
         if (!Array.isArray(requests)) throw new TraceFeedbackError('internal', requests.message);
         for (const request of requests) this.#send(request, reason === 'hidden');
       } else {
@@ -546,7 +554,7 @@ export class FeedbackClient {
 
   #schedule(offline: boolean): void {
     if (offline) return; // the `online` event resumes
-    const now = Date.now();
+    const now = monotonicNow();
     const wake = this.#core.nextWake(now);
     if (wake < 0) return;
     if (this.#timer !== undefined && this.#timerAt <= wake) return;
@@ -564,15 +572,13 @@ export class FeedbackClient {
     this.#requestTargets.set(request.id, targets);
     this.#log(hidden ? 'sending (page hidden)' : 'sending', { request: request.id, updates: request.updates.length, bytes: request.bytes });
     const done = (async () => {
-      let results: WireResult[] | null;
-      try {
-        results = await this.#transport(request, { hidden, timeoutMs: this.#timeoutMs });
-      } catch (e) {
-        this.#reportError(e, 'transport');
-        results = request.updates.map((u) => ({ id: u.id, status: 0 }));
-      }
+      const answer = await this.#callTransport(request, hidden);
       if (this.#closed) return;
-      if (results === null) {
+      if ('cause' in answer) {
+        this.#requestFailed(request, answer.cause);
+        return;
+      }
+      if (answer.results === null) {
         // A beacon's outcome is unknowable. Settling it at once as a
         // network error made it "due" again, so the pagehide that follows
         // every visibilitychange→hidden beaconed the same updates a second
@@ -585,16 +591,74 @@ export class FeedbackClient {
         this.#armBeaconTimer();
         return;
       }
-      const raw = this.#core.onResult(request.id, JSON.stringify(results), Date.now());
-      this.#settled(request.id, JSON.parse(raw) as OutcomeJson, results);
+      const checked = checkAnswer(request, answer.results);
+      if (!checked.ok) {
+        this.#requestFailed(request, `malformed answer: ${checked.why}`);
+        return;
+      }
+      this.#noteAnswers(checked.results);
+      const outcome = JSON.parse(this.#core.onResult(request.id, JSON.stringify(checked.results), monotonicNow())) as OutcomeJson & {
+        message?: string;
+      };
+      // The engine refusing an answer must not leave the request in flight.
+      if (outcome.ok === false) this.#requestFailed(request, `malformed answer: ${outcome.message ?? 'refused by the engine'}`);
+      else this.#settled(request.id, outcome, checked.results);
     })()
-      .catch((e) => this.#reportError(e, 'delivery'))
+      .catch((e) => {
+        this.#reportError(e, 'delivery');
+        // Whatever threw, nothing stays in flight for the life of the page.
+        if (!this.#closed && !this.#beacons.has(request.id)) this.#safely(() => this.#requestFailed(request, `delivery: ${String(e)}`));
+      })
       .finally(() => {
         this.#inFlight.delete(request.id);
         if (!this.#beacons.has(request.id)) this.#requestTargets.delete(request.id);
         if (!this.#closed && !hidden) this.#pump('tick');
       });
     this.#inFlight.set(request.id, done);
+  }
+
+  /**
+   * Runs the transport under delivery.timeoutMs, whatever it does: a custom
+   * transport that never settles kept its updates in flight and flush()
+   * waiting forever. A late answer after the timeout is ignored (the
+   * updates were already retried under the same ids).
+   */
+  async #callTransport(request: WireRequest, hidden: boolean): Promise<{ results: unknown } | { cause: string }> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ms = this.#timeoutMs;
+    const timeout = new Promise<{ cause: string }>((resolve) => {
+      timer = background(setTimeout(() => resolve({ cause: `transport timeout: no answer within ${ms} ms` }), ms));
+    });
+    const call = (async () => ({ results: (await this.#transport(request, { hidden, timeoutMs: ms })) as unknown }))();
+    call.catch(() => {});
+    try {
+      return await Promise.race([call, timeout]);
+    } catch (e) {
+      this.#reportError(e, 'transport');
+      return { cause: `transport threw: ${e instanceof Error ? e.message : String(e)}` };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /** Every update of the request failed without an answer of its own. */
+  #requestFailed(request: WireRequest, cause: string): void {
+    for (const u of request.updates) this.#lastAnswer.set(u.id, { cause });
+    this.#log('request failed', { request: request.id, cause });
+    const outcome = JSON.parse(this.#core.onRequestFailed(request.id, 0, '', monotonicNow())) as OutcomeJson;
+    this.#settled(request.id, outcome, null);
+  }
+
+  /** Keeps why each update failed, for its final error if it comes to that. */
+  #noteAnswers(results: WireResult[]): void {
+    for (const r of results) {
+      if (r.status >= 200 && r.status <= 299) {
+        this.#lastAnswer.delete(r.id);
+        continue;
+      }
+      const cause = r.error ?? (r.status === 0 ? 'network error or timeout' : `answered ${r.status}${r.code ? ` ${r.code}` : ''}`);
+      this.#lastAnswer.set(r.id, { cause, ...(r.code ? { code: r.code } : {}) });
+    }
   }
 
   #armBeaconTimer(): void {
@@ -610,9 +674,12 @@ export class FeedbackClient {
     if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
     this.#beaconTimer = undefined;
     if (this.#beacons.size === 0 || this.#closed) return;
-    const now = Date.now();
+    const now = monotonicNow();
     for (const id of [...this.#beacons]) {
       this.#beacons.delete(id);
+      for (const u of this.#requestTargets.get(id)?.keys() ?? []) {
+        this.#lastAnswer.set(u, { cause: 'beacon sent while the page was hidden; outcome unknown' });
+      }
       const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', now)) as OutcomeJson;
       this.#settled(id, outcome, null);
       this.#requestTargets.delete(id);
@@ -644,12 +711,21 @@ export class FeedbackClient {
     if (!Array.isArray(letters)) return;
     this.#flushTotals.deadLettered += letters.length;
     for (const d of letters) {
+      const last = this.#lastAnswer.get(d.id);
+      this.#lastAnswer.delete(d.id);
+      const cause = d.cause ?? last?.cause;
+      // A static token that expired: say so, not "rejected, 401".
+      const code = last?.code === 'token_expired' && d.status === 401 ? 'token_expired' : d.reason;
+      const attempts = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
       this.#emitError({
-        code: d.reason,
-        message: `update ${d.id} to ${d.event_id ?? 'the session'} was given up (${d.reason}, last status ${d.status}, ${d.attempts} attempts)`,
+        code,
+        message:
+          `update ${d.id} to ${d.event_id ?? 'the session'} was given up (${code}) after ${attempts}, last status ${d.status}` +
+          (cause ? `; last: ${cause}` : ''),
         updateId: d.id,
         ...(d.event_id ? { eventId: d.event_id } : {}),
         status: d.status,
+        ...(cause ? { cause } : {}),
         feedback: d.feedback,
       });
     }
