@@ -627,7 +627,8 @@ export class FeedbackClient {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ms = this.#timeoutMs;
     const timeout = new Promise<{ cause: string }>((resolve) => {
-      timer = background(setTimeout(() => resolve({ cause: `transport timeout: no answer within ${ms} ms` }), ms));
+      // Not unref'd: like the fetch it bounds, a call in flight keeps Node alive.
+      timer = setTimeout(() => resolve({ cause: `transport timeout: no answer within ${ms} ms` }), ms);
     });
     const call = (async () => ({ results: (await this.#transport(request, { hidden, timeoutMs: ms })) as unknown }))();
     call.catch(() => {});
