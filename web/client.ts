@@ -200,6 +200,7 @@ export class FeedbackClient {
   #timerAt = Infinity;
   #pumpQueued = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
   #sessionId: string | undefined;
   #traceparent: string | undefined;
   #warnedBaggage = false;
@@ -299,6 +300,7 @@ export class FeedbackClient {
 
   /** Feedback on the whole trace (session), like enrich_session(feedback=...). */
   enrichSession(args: { feedback: Feedback; sessionId?: string }): Receipt {
+    this.#open('enrichSession');
     if (args === null || typeof args !== 'object') {
       throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSession expects { feedback, sessionId? }')]);
     }
@@ -312,6 +314,7 @@ export class FeedbackClient {
 
   /** Feedback on one span (event), like enrich_span(feedback=...). */
   enrichSpan(args: { eventId: string; feedback: Feedback }): Receipt {
+    this.#open('enrichSpan');
     if (args === null || typeof args !== 'object') {
       throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSpan expects { eventId, feedback }')]);
     }
@@ -346,30 +349,39 @@ export class FeedbackClient {
   }
 
   attach(root?: ParentNode): void {
+    this.#open('attach');
     this.#capture.attach(root);
   }
+  /** Stops DOM capture; after close() a no-op (close() detached already). */
   detach(): void {
+    if (this.#closed) return;
     this.#capture.detach();
   }
   /** Thumbs up (true) or down (false); the same thumb twice undoes it (see README). */
   rate(target: Target, up: boolean): unknown {
+    this.#open('rate');
     return this.#capture.rate(target, up);
   }
   score(target: Target, value: number): unknown {
+    this.#open('score');
     return this.#capture.score(target, value);
   }
   comment(target: Target, text: string): unknown {
+    this.#open('comment');
     return this.#capture.comment(target, text);
   }
   action(target: Target, name: string): unknown {
+    this.#open('action');
     return this.#capture.action(target, name);
   }
   edit(target: Target, original: string, edited: string): unknown {
+    this.#open('edit');
     return this.#capture.edit(target, original, edited);
   }
 
   /** Diff of an answer and its edited version, computed in the C++ core. */
   diff(original: string, edited: string): { edits: Array<Record<string, unknown>>; edit_stats: Record<string, number | boolean> } {
+    this.#open('diff');
     const r = JSON.parse(this.#module.diff_raw(String(original), String(edited), this.#diffOptions));
     if (r.error) throw new TraceFeedbackError(r.error.code, r.error.message);
     return r;
@@ -388,6 +400,7 @@ export class FeedbackClient {
 
   /** Sets the session of the backend trace; session feedback waiting for it is sent. */
   setSession(sessionId: string): void {
+    this.#open('setSession');
     const bad = checkId('sessionId', sessionId);
     if (bad) throw new FeedbackValidationError([bad]);
     if (sessionId === this.#sessionId) return;
@@ -441,6 +454,7 @@ export class FeedbackClient {
 
   /** Reads <meta name="honeyhive-session-id" content="..."> from the page. */
   linkFromMeta(doc: Document | undefined = isBrowser() ? document : undefined): string | undefined {
+    if (this.#closed) return undefined;
     const content = doc?.querySelector('meta[name="honeyhive-session-id"]')?.getAttribute('content')?.trim();
     if (!content) return undefined;
     this.setSession(content);
@@ -450,10 +464,12 @@ export class FeedbackClient {
   // ---- seeing what happens -----------------------------------------------
 
   pending(): PendingUpdate[] {
+    this.#open('pending');
     return JSON.parse(this.#core.pending()) as PendingUpdate[];
   }
 
   stats(): DeliveryStats {
+    this.#open('stats');
     const s = JSON.parse(this.#core.stats()) as Omit<DeliveryStats, 'persistence'>;
     return {
       queued: s.queued,
@@ -467,12 +483,16 @@ export class FeedbackClient {
     };
   }
 
+  /** Subscribes; after close() nothing more is delivered, so it is a no-op. */
   onDelivered(callback: (event: DeliveredEvent) => void): () => void {
+    if (this.#closed) return () => false;
     this.#delivered.add(callback);
     return () => this.#delivered.delete(callback);
   }
 
+  /** Subscribes; after close() a no-op. */
   onError(callback: (event: ClientErrorEvent) => void): () => void {
+    if (this.#closed) return () => false;
     this.#errors.add(callback);
     return () => this.#errors.delete(callback);
   }
@@ -483,6 +503,7 @@ export class FeedbackClient {
    * after a failure stay queued and are counted in `queued`.
    */
   async flush(): Promise<FlushReport> {
+    if (this.#closed) return { delivered: 0, retrying: 0, deadLettered: 0, queued: 0 };
     const before = { ...this.#flushTotals };
     for (let round = 0; round < 1000 && !this.#closed; round++) {
       this.#pump('explicit');
@@ -497,9 +518,19 @@ export class FeedbackClient {
     };
   }
 
-  /** Flushes (best effort), persists, stops timers and listeners, frees the core. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Flushes (best effort), persists, stops timers and listeners, frees the
+   * core. Calling it again waits for the same close. Afterwards every method
+   * throws TraceFeedbackError `closed`, except the documented no-ops:
+   * close(), flush() (an empty report), detach(), linkFromResponse(),
+   * linkFromMeta(), onDelivered()/onError(), and the sessionId/traceparent getters.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     try {
       await this.flush();
     } catch (e) {
@@ -781,6 +812,11 @@ export class FeedbackClient {
       return;
     }
     for (const cb of this.#errors) this.#safely(() => cb(event));
+  }
+
+  /** The core handle is freed at close(): say so, rather than Embind's raw error. */
+  #open(method: string): void {
+    if (this.#closed) throw new TraceFeedbackError('closed', `${method}(): this FeedbackClient was closed`);
   }
 
   #safely(fn: () => void): void {
