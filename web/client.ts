@@ -16,6 +16,7 @@ import { checkFeedback, checkPlain, compileLimits, type CompiledLimits, type Fee
 import { toPlainJson } from './validate/plain.js';
 import { background, monotonicNow, randomSeed } from './timers.js';
 import { checkAnswer } from './delivery/answers.js';
+import { checkOptions } from './options.js';
 
 /** A feedback object: any JSON structure with an object at the top. */
 export type Feedback = { [key: string]: FeedbackValue };
@@ -208,6 +209,7 @@ export class FeedbackClient {
 
   /** Use init(); the constructor is for the library itself. */
   constructor(module: CoreModule, options: ClientOptions, transport: Transport, oneUpdatePerRequest: boolean) {
+    options = checkOptions(options);
     this.#module = module;
     this.#limits = compileLimits(options.limits);
     this.#transport = transport;
@@ -244,6 +246,7 @@ export class FeedbackClient {
 
   /** Opens persistence, adopts queues left by closed tabs or earlier loads, and starts the loop. */
   async start(options: ClientOptions): Promise<void> {
+    options = checkOptions(options);
     const kind = options.persistence ?? (isBrowser() ? 'auto' : 'memory');
     this.#store = await openQueueStore({
       kind,
@@ -839,6 +842,8 @@ function issue(path: string, code: string, what: string): FeedbackIssue {
 
 /** Picks the transport from the options; refuses a browser key without consent. */
 export function transportFor(options: ClientOptions): { transport: Transport; oneUpdatePerRequest: boolean } {
+  // First thing init() does: bad options are refused before anything loads.
+  options = checkOptions(options);
   const t = options.transport ?? 'proxy';
   if (typeof t === 'function') return { transport: t, oneUpdatePerRequest: false };
   if (t === 'honeyhive') {
