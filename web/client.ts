@@ -162,6 +162,9 @@ interface DeadLetterJson {
 type Reason = 'tick' | 'explicit' | 'hidden';
 
 const DEFAULT_TIMEOUT_MS = 15000;
+const TIMEOUT_GRACE_MS = 25;
+/** How long session feedback may wait for a session before the client says how to link it. */
+const SESSION_WAIT_WARN_MS = 10000;
 /** How often a live page looks for queues left by closed tabs (also on becoming visible, and online). */
 const ADOPT_EVERY_MS = 30000;
 let warnedBrowserKey = false;
@@ -205,6 +208,8 @@ export class FeedbackClient {
   #sessionId: string | undefined;
   #traceparent: string | undefined;
   #warnedBaggage = false;
+  #warnedWaiting = false;
+  #waitTimer: ReturnType<typeof setTimeout> | undefined;
   #flushTotals = { delivered: 0, retrying: 0, deadLettered: 0 };
 
   /** Use init(); the constructor is for the library itself. */
@@ -347,6 +352,7 @@ export class FeedbackClient {
     };
     if (!r.ok) throw new FeedbackValidationError(r.errors ?? []);
     this.#log('queued', r);
+    if (r.waitingForSession) this.#watchSessionWait();
     this.#pumpSoon();
     return { updateId: r.updateId, eventId: r.eventId, merged: r.merged, waitingForSession: r.waitingForSession };
   }
@@ -545,6 +551,7 @@ export class FeedbackClient {
     for (const off of this.#listeners.splice(0)) off();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
+    if (this.#waitTimer !== undefined) clearTimeout(this.#waitTimer);
     try {
       await this.#store?.save(this.#core.snapshot());
       await this.#store?.close();
@@ -660,12 +667,14 @@ export class FeedbackClient {
   async #callTransport(request: WireRequest, hidden: boolean): Promise<{ results: unknown } | { cause: string }> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ms = this.#timeoutMs;
-    const timeout = new Promise<{ cause: string }>((resolve) => {
-      // Not unref'd: like the fetch it bounds, a call in flight keeps Node alive.
-      timer = setTimeout(() => resolve({ cause: `transport timeout: no answer within ${ms} ms` }), ms);
-    });
     const call = (async () => ({ results: (await this.#transport(request, { hidden, timeoutMs: ms })) as unknown }))();
     call.catch(() => {});
+    // A little grace, so a built-in transport's own timeout (which names
+    // the URL) wins over this backstop when both are due.
+    const timeout = new Promise<{ cause: string }>((resolve) => {
+      // Not unref'd: like the fetch it bounds, a call in flight keeps Node alive.
+      timer = setTimeout(() => resolve({ cause: `transport timeout: no answer within ${ms} ms` }), ms + TIMEOUT_GRACE_MS);
+    });
     try {
       return await Promise.race([call, timeout]);
     } catch (e) {
@@ -815,6 +824,33 @@ export class FeedbackClient {
       return;
     }
     for (const cb of this.#errors) this.#safely(() => cb(event));
+  }
+
+  /**
+   * Session feedback waits, silently, for a session the app may never link
+   * (the commonest setup mistake): after SESSION_WAIT_WARN_MS, one warning
+   * saying how to link it (onError, else the console), once per client.
+   */
+  #watchSessionWait(): void {
+    if (this.#warnedWaiting || this.#waitTimer !== undefined) return;
+    this.#waitTimer = background(
+      setTimeout(() => {
+        this.#waitTimer = undefined;
+        this.#safely(() => {
+          if (this.#closed || this.#warnedWaiting) return;
+          const waiting = this.stats().waitingForSession;
+          if (waiting === 0) return;
+          this.#warnedWaiting = true;
+          this.#emitError({
+            code: 'waiting_for_session',
+            message:
+              `${waiting} session feedback update${waiting === 1 ? ' has' : 's have'} waited ${SESSION_WAIT_WARN_MS / 1000} s for a session id: ` +
+              'link the session with client.linkFromResponse(response) (W3C baggage session_id), ' +
+              'client.setSession(id), a <meta name="honeyhive-session-id"> tag with linkFromMeta(), or init({ sessionId })',
+          });
+        });
+      }, SESSION_WAIT_WARN_MS),
+    );
   }
 
   /** The core handle is freed at close(): say so, rather than Embind's raw error. */
