@@ -5,7 +5,7 @@
 // failures there go to onError.
 import { Capture, type CaptureOptions, type Target } from './capture/index.js';
 import type { CoreModule, RawClientCore } from './core/module.js';
-import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue } from './errors.js';
+import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue, type FeedbackIssueCode } from './errors.js';
 import { checkId, isUuid } from './ids.js';
 import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
 import { openQueueStore, type QueueStore, type StorageWarning } from './storage/index.js';
@@ -48,7 +48,7 @@ export interface EditDiffOptions {
   maxSegmentChars?: number;
 }
 
-export interface ClientOptions {
+export interface ClientOptions<F extends object = Feedback> {
   /** Proxy endpoint (default "/feedback"): the recommended transport, no key in the page. */
   endpoint?: string;
   /** "proxy" (default), "honeyhive" (direct, needs apiKey), or your own function. */
@@ -79,7 +79,7 @@ export interface ClientOptions {
   /** Capture options for attach() and the programmatic helpers. */
   capture?: CaptureOptions;
   onDelivered?: (event: DeliveredEvent) => void;
-  onError?: (event: ClientErrorEvent) => void;
+  onError?: (event: ClientErrorEvent<F>) => void;
   /** Log every delivery decision (true → console.info, visible at Chrome's default levels; or your function). */
   debug?: boolean | ((message: string, data?: unknown) => void);
 }
@@ -96,12 +96,15 @@ export interface Receipt {
   waitingForSession: boolean;
 }
 
-export interface PendingUpdate {
+export interface PendingUpdate<F extends object = Feedback> {
   id: string;
   event_id: string | null;
-  feedback: Feedback;
+  feedback: F;
   attempts: number;
 }
+
+/** Where the queue lives: stats().persistence. */
+export type PersistenceKind = 'indexeddb' | 'localstorage' | 'memory' | 'none';
 
 export interface DeliveryStats {
   queued: number;
@@ -111,8 +114,8 @@ export interface DeliveryStats {
   retried: number;
   dropped: number;
   deadLettered: number;
-  /** Where the queue is persisted now ("indexeddb", "localstorage", "memory"). */
-  persistence: string;
+  /** Where the queue is persisted now ("none" only before start). */
+  persistence: PersistenceKind;
 }
 
 export interface FlushReport {
@@ -128,16 +131,45 @@ export interface DeliveredEvent {
   eventId: string;
 }
 
-export interface ClientErrorEvent {
-  /** e.g. "rejected", "max_attempts", "max_age", "storage_quota", "transport_error", "invalid_feedback". */
-  code: string;
+/**
+ * Every code an onError event can carry (README, "Errors"). Dead letters:
+ * rejected, max_attempts, max_age, too_large, orphaned_session,
+ * unknown_event, token_expired. Warnings: storage_*, waiting_for_session,
+ * invalid_session_in_baggage. Failures of a background path: *_error and
+ * invalid_feedback (markup captures).
+ */
+export type ClientErrorCode =
+  | 'rejected'
+  | 'max_attempts'
+  | 'max_age'
+  | 'too_large'
+  | 'orphaned_session'
+  | 'unknown_event'
+  | 'token_expired'
+  | 'storage_unavailable'
+  | 'storage_quota'
+  | 'storage_error'
+  | 'storage_fallback'
+  | 'waiting_for_session'
+  | 'invalid_session_in_baggage'
+  | 'invalid_feedback'
+  | 'transport_error'
+  | 'delivery_error'
+  | 'pump_error'
+  | 'adopt_error'
+  | 'close_error'
+  | 'link_error'
+  | 'capture_error';
+
+export interface ClientErrorEvent<F extends object = Feedback> {
+  code: ClientErrorCode;
   message: string;
   updateId?: string;
   eventId?: string;
   status?: number;
   /** What the last failure was, for a dead letter: e.g. "network error or timeout (POST https://app/feedback)". */
   cause?: string;
-  feedback?: Feedback;
+  feedback?: F;
   error?: unknown;
 }
 
@@ -153,7 +185,7 @@ interface DeadLetterJson {
   event_id: string | null;
   feedback: Feedback;
   status: number;
-  reason: string;
+  reason: ClientErrorCode;
   attempts: number;
   /** The engine's last failure cause, once it keeps one (CONTRACTS.md). */
   cause?: string;
@@ -179,7 +211,17 @@ function randomId(): string {
   return Math.random().toString(36).slice(2) + Date.now().toString(36);
 }
 
-export class FeedbackClient {
+/**
+ * The client: validates and queues synchronously, delivers in the
+ * background. Get one from `init()` (or `createFeedback()`). `F` is your
+ * feedback shape (an interface or a type); it defaults to any JSON object.
+ *
+ * @example
+ * interface MyFeedback { rating?: boolean; comment?: string }
+ * const client = await init<MyFeedback>({ endpoint: '/feedback' });
+ * client.enrichSpan({ eventId, feedback: { rating: true } });
+ */
+export class FeedbackClient<F extends object = Feedback> {
   readonly #module: CoreModule;
   readonly #core: RawClientCore;
   readonly #limits: CompiledLimits;
@@ -188,7 +230,7 @@ export class FeedbackClient {
   readonly #diffOptions: string;
   readonly #debug: ((message: string, data?: unknown) => void) | undefined;
   readonly #delivered = new Set<(e: DeliveredEvent) => void>();
-  readonly #errors = new Set<(e: ClientErrorEvent) => void>();
+  readonly #errors = new Set<(e: ClientErrorEvent<F>) => void>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #requestTargets = new Map<string, Map<string, string>>();
   /** Per update still queued: why its last attempt failed (and the server's code). */
@@ -212,8 +254,8 @@ export class FeedbackClient {
   #waitTimer: ReturnType<typeof setTimeout> | undefined;
   #flushTotals = { delivered: 0, retrying: 0, deadLettered: 0 };
 
-  /** Use init(); the constructor is for the library itself. */
-  constructor(module: CoreModule, options: ClientOptions, transport: Transport, oneUpdatePerRequest: boolean) {
+  /** Use init(); the constructor is for the library itself. @internal */
+  constructor(module: CoreModule, options: ClientOptions<F>, transport: Transport, oneUpdatePerRequest: boolean) {
     options = checkOptions(options);
     this.#module = module;
     this.#limits = compileLimits(options.limits);
@@ -249,8 +291,8 @@ export class FeedbackClient {
     );
   }
 
-  /** Opens persistence, adopts queues left by closed tabs or earlier loads, and starts the loop. */
-  async start(options: ClientOptions): Promise<void> {
+  /** Opens persistence, adopts queues left by closed tabs or earlier loads, and starts the loop. @internal */
+  async start(options: ClientOptions<F>): Promise<void> {
     options = checkOptions(options);
     const kind = options.persistence ?? (isBrowser() ? 'auto' : 'memory');
     this.#store = await openQueueStore({
@@ -307,7 +349,7 @@ export class FeedbackClient {
   // ---- capture -----------------------------------------------------------
 
   /** Feedback on the whole trace (session), like enrich_session(feedback=...). */
-  enrichSession(args: { feedback: Feedback; sessionId?: string }): Receipt {
+  enrichSession(args: { feedback: F; sessionId?: string }): Receipt {
     this.#open('enrichSession');
     if (args === null || typeof args !== 'object') {
       throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSession expects { feedback, sessionId? }')]);
@@ -321,7 +363,7 @@ export class FeedbackClient {
   }
 
   /** Feedback on one span (event), like enrich_span(feedback=...). */
-  enrichSpan(args: { eventId: string; feedback: Feedback }): Receipt {
+  enrichSpan(args: { eventId: string; feedback: F }): Receipt {
     this.#open('enrichSpan');
     if (args === null || typeof args !== 'object') {
       throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSpan expects { eventId, feedback }')]);
@@ -367,25 +409,25 @@ export class FeedbackClient {
     this.#capture.detach();
   }
   /** Thumbs up (true) or down (false); the same thumb twice undoes it (see README). */
-  rate(target: Target, up: boolean): unknown {
+  rate(target: Target, up: boolean | null): Receipt {
     this.#open('rate');
-    return this.#capture.rate(target, up);
+    return this.#capture.rate(target, up) as Receipt;
   }
-  score(target: Target, value: number): unknown {
+  score(target: Target, value: number): Receipt {
     this.#open('score');
-    return this.#capture.score(target, value);
+    return this.#capture.score(target, value) as Receipt;
   }
-  comment(target: Target, text: string): unknown {
+  comment(target: Target, text: string): Receipt {
     this.#open('comment');
-    return this.#capture.comment(target, text);
+    return this.#capture.comment(target, text) as Receipt;
   }
-  action(target: Target, name: string): unknown {
+  action(target: Target, name: string): Receipt {
     this.#open('action');
-    return this.#capture.action(target, name);
+    return this.#capture.action(target, name) as Receipt;
   }
-  edit(target: Target, original: string, edited: string): unknown {
+  edit(target: Target, original: string, edited: string): Receipt {
     this.#open('edit');
-    return this.#capture.edit(target, original, edited);
+    return this.#capture.edit(target, original, edited) as Receipt;
   }
 
   /** Diff of an answer and its edited version, computed in the C++ core. */
@@ -472,9 +514,9 @@ export class FeedbackClient {
 
   // ---- seeing what happens -----------------------------------------------
 
-  pending(): PendingUpdate[] {
+  pending(): PendingUpdate<F>[] {
     this.#open('pending');
-    return JSON.parse(this.#core.pending()) as PendingUpdate[];
+    return JSON.parse(this.#core.pending()) as PendingUpdate<F>[];
   }
 
   stats(): DeliveryStats {
@@ -500,7 +542,7 @@ export class FeedbackClient {
   }
 
   /** Subscribes; after close() a no-op. */
-  onError(callback: (event: ClientErrorEvent) => void): () => void {
+  onError(callback: (event: ClientErrorEvent<F>) => void): () => void {
     if (this.#closed) return () => false;
     this.#errors.add(callback);
     return () => this.#errors.delete(callback);
@@ -770,7 +812,7 @@ export class FeedbackClient {
         ...(d.event_id ? { eventId: d.event_id } : {}),
         status: d.status,
         ...(cause ? { cause } : {}),
-        feedback: d.feedback,
+        feedback: d.feedback as unknown as F,
       });
     }
   }
@@ -813,10 +855,12 @@ export class FeedbackClient {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    this.#emitError({ code: `${context}_error`, message: `${context}: ${message}`, error });
+    // "capture.action" and the like report as capture_error.
+    const code = `${context.split('.')[0]}_error` as ClientErrorCode;
+    this.#emitError({ code, message: `${context}: ${message}`, error });
   }
 
-  #emitError(event: ClientErrorEvent): void {
+  #emitError(event: ClientErrorEvent<F>): void {
     this.#log('error', event);
     if (this.#errors.size === 0) {
       // Nobody listens: say it once on the console rather than lose it.
@@ -872,11 +916,11 @@ export class FeedbackClient {
   }
 }
 
-function issue(path: string, code: string, what: string): FeedbackIssue {
+function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
   return { path, code, message: `${path}: ${what} (${code})` };
 }
 
-/** Picks the transport from the options; refuses a browser key without consent. */
+/** Picks the transport from the options; refuses a browser key without consent. @internal */
 export function transportFor(options: ClientOptions): { transport: Transport; oneUpdatePerRequest: boolean } {
   // First thing init() does: bad options are refused before anything loads.
   options = checkOptions(options);

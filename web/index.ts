@@ -4,10 +4,10 @@
 //   const client = await init({ endpoint: '/feedback' });
 //   client.linkFromResponse(await fetch('/api/chat', ...));
 //   client.enrichSpan({ eventId, feedback: { rating: true } });
-import { FeedbackClient, transportFor, type ClientOptions } from './client.js';
+import { FeedbackClient, transportFor, type ClientOptions, type Feedback } from './client.js';
 import { loadCore, type LoadOptions } from './core/loader.js';
 
-export interface InitOptions extends ClientOptions, LoadOptions {}
+export interface InitOptions<F extends object = Feedback> extends ClientOptions<F>, LoadOptions {}
 
 /**
  * Loads the wasm core (once per page; later calls reuse it) and starts a
@@ -15,10 +15,10 @@ export interface InitOptions extends ClientOptions, LoadOptions {}
  * running. Rejects with TraceFeedbackError on bad options or a wasm that
  * cannot load.
  */
-export async function init(options: InitOptions = {}): Promise<FeedbackClient> {
-  const { transport, oneUpdatePerRequest } = transportFor(options);
+export async function init<F extends object = Feedback>(options: InitOptions<F> = {}): Promise<FeedbackClient<F>> {
+  const { transport, oneUpdatePerRequest } = transportFor(options as ClientOptions);
   const module = await loadCore(options);
-  const client = new FeedbackClient(module, options, transport, oneUpdatePerRequest);
+  const client = new FeedbackClient<F>(module, options, transport, oneUpdatePerRequest);
   await client.start(options);
   return client;
 }
@@ -26,7 +26,9 @@ export async function init(options: InitOptions = {}): Promise<FeedbackClient> {
 export { FeedbackClient, transportFor };
 export type {
   ClientOptions,
+  ClientErrorCode,
   ClientErrorEvent,
+  PersistenceKind,
   DeliveredEvent,
   DeliveryOptions,
   DeliveryStats,
@@ -38,7 +40,13 @@ export type {
   Receipt,
 } from './client.js';
 export { loadCore, type LoadOptions } from './core/loader.js';
-export { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue } from './errors.js';
+export {
+  FeedbackValidationError,
+  TraceFeedbackError,
+  type FeedbackIssue,
+  type FeedbackIssueCode,
+  type TraceFeedbackErrorCode,
+} from './errors.js';
 export { isUuid } from './ids.js';
 export { parseBaggage, sessionFromBaggage, BAGGAGE_SESSION_KEYS } from './session.js';
 export { validateFeedback, type FeedbackLimits, type ValidationResult } from './validate/index.js';
