@@ -587,7 +587,7 @@ export class FeedbackClient {
     const now = Date.now();
     for (const id of [...this.#beacons]) {
       this.#beacons.delete(id);
-      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', now)) as OutcomeJson;
+      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', '', now)) as OutcomeJson;
       this.#settled(id, outcome, null);
       this.#requestTargets.delete(id);
     }

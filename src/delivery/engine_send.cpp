@@ -125,6 +125,7 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
   Entry& e = s_.queue[index];
   e.request_id.clear();
   e.last_status = r.status;
+  e.last_cause = r.cause.empty() ? describe_failure(r.status, r.code) : bounded_cause(r.cause);
   const std::string id = e.id;
   auto extract = [&]() {
     Entry moved = std::move(s_.queue[index]);
@@ -193,7 +194,7 @@ ResultOutcome Engine::on_result(std::string_view request_id,
     if (e == s_.queue.end() || e->request_id != request_id) continue;
     // An update the response did not mention is treated as not delivered:
     // resending it is safe, losing it is not.
-    UpdateResult missing{id, 0, ""};
+    UpdateResult missing{id, 0, "", "", "the answer did not mention this update"};
     const UpdateResult* r = &missing;
     for (const auto& candidate : results) {
       if (candidate.update_id == id) {
@@ -207,13 +208,21 @@ ResultOutcome Engine::on_result(std::string_view request_id,
 }
 
 ResultOutcome Engine::on_request_failed(std::string_view request_id, int status,
-                                        std::string_view retry_after, int64_t now) {
+                                        std::string_view retry_after, std::string_view cause,
+                                        int64_t now) {
   std::vector<UpdateResult> results;
   auto it = s_.in_flight.find(std::string(request_id));
   if (it != s_.in_flight.end()) {
-    for (const auto& id : it->second) results.push_back({id, status, std::string(retry_after)});
+    for (const auto& id : it->second) {
+      results.emplace_back(id, status, std::string(retry_after), "", std::string(cause));
+    }
   }
   return on_result(request_id, results, now);
+}
+
+const std::vector<std::string>* Engine::request_updates(std::string_view request_id) const {
+  auto it = s_.in_flight.find(std::string(request_id));
+  return it == s_.in_flight.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> Engine::abandon_in_flight(int64_t now) {
