@@ -37,8 +37,17 @@ export interface DeliveryOptions {
   maxQueueUpdates?: number;
   maxQueueBytes?: number;
   jitter?: number;
-  /** Request timeout in the transports (default 15000 ms). */
+  /**
+   * Time allowed for each transport call, enforced by the client around
+   * any transport, custom ones included (default 15000 ms; 1..600000).
+   */
   timeoutMs?: number;
+  /**
+   * How long after an update's first capture a 404 / `unknown_event` (the
+   * span not ingested yet) is retried before it is dead-lettered as
+   * `unknown_event` (default 120000 ms).
+   */
+  unknownEventRetryMs?: number;
 }
 
 export interface EditDiffOptions {
@@ -731,7 +740,7 @@ export class FeedbackClient<F extends object = Feedback> {
   #requestFailed(request: WireRequest, cause: string): void {
     for (const u of request.updates) this.#lastAnswer.set(u.id, { cause });
     this.#log('request failed', { request: request.id, cause });
-    const outcome = JSON.parse(this.#core.onRequestFailed(request.id, 0, '', monotonicNow())) as OutcomeJson;
+    const outcome = JSON.parse(this.#core.onRequestFailed(request.id, 0, '', cause, monotonicNow())) as OutcomeJson;
     this.#settled(request.id, outcome, null);
   }
 
@@ -763,10 +772,9 @@ export class FeedbackClient<F extends object = Feedback> {
     const now = monotonicNow();
     for (const id of [...this.#beacons]) {
       this.#beacons.delete(id);
-      for (const u of this.#requestTargets.get(id)?.keys() ?? []) {
-        this.#lastAnswer.set(u, { cause: 'beacon sent while the page was hidden; outcome unknown' });
-      }
-      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', now)) as OutcomeJson;
+      const cause = 'beacon sent while the page was hidden; outcome unknown';
+      for (const u of this.#requestTargets.get(id)?.keys() ?? []) this.#lastAnswer.set(u, { cause });
+      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', cause, now)) as OutcomeJson;
       this.#settled(id, outcome, null);
       this.#requestTargets.delete(id);
     }
@@ -799,7 +807,9 @@ export class FeedbackClient<F extends object = Feedback> {
     for (const d of letters) {
       const last = this.#lastAnswer.get(d.id);
       this.#lastAnswer.delete(d.id);
-      const cause = d.cause ?? last?.cause;
+      // The client's words carry the URL and the server's code; the engine's
+      // cover what it decided alone (max_age, a status it described).
+      const cause = last?.cause || d.cause || undefined;
       // A static token that expired: say so, not "rejected, 401".
       const code = last?.code === 'token_expired' && d.status === 401 ? 'token_expired' : d.reason;
       const attempts = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;

@@ -44,6 +44,9 @@ std::string config_problem(const Config& c) {
   }
   if (c.max_attempts < 1) return "max_attempts: at least 1";
   if (c.max_age_ms < 1 || c.max_age_ms > kMaxDuration) return "max_age_ms: 1 to 1e13";
+  if (c.unknown_event_retry_ms < 0 || c.unknown_event_retry_ms > kMaxDuration) {
+    return "unknown_event_retry_ms: 0 to 1e13";
+  }
   if (!(c.jitter >= 0.0 && c.jitter <= 1.0)) return "jitter: 0 to 1";
   if (c.max_queue_updates < 1) return "max_queue_updates: at least 1";
   if (c.max_queue_bytes < 1024) return "max_queue_bytes: at least 1024";
@@ -67,6 +70,7 @@ Config clamp_config(Config c) {
   within(c.retry_after_max_ms, int64_t{0}, kMaxDuration);
   at_least(c.max_attempts, 1);
   within(c.max_age_ms, int64_t{1}, kMaxDuration);
+  within(c.unknown_event_retry_ms, int64_t{0}, kMaxDuration);
   if (!(c.jitter >= 0.0)) c.jitter = 0.0;  // also catches NaN
   if (c.jitter > 1.0) c.jitter = 1.0;
   at_least(c.max_queue_updates, std::size_t{1});

@@ -37,6 +37,11 @@ struct Config {
   int64_t retry_after_max_ms = 600000;  // ceiling on a server's Retry-After
   int max_attempts = 10;
   int64_t max_age_ms = 86400000;
+  // Settle window: a 404 (or a result with code "unknown_event") means the
+  // event is not ingested yet (HoneyHive ingests OTLP spans seconds after
+  // the page sees the answer), so it is retried with the normal backoff
+  // until first capture + this, then dead-lettered as unknown_event.
+  int64_t unknown_event_retry_ms = 120000;
   double jitter = 0.2;  // delay * (1 ± jitter)
   uint64_t seed = 1;
 

@@ -98,6 +98,8 @@ ParsedConfig parse_config(std::string_view text) {
       }
     } else if (key == "maxAgeMs") {
       ms(c.max_age_ms);
+    } else if (key == "unknownEventRetryMs") {
+      ms(c.unknown_event_retry_ms);
     } else if (key == "jitter") {
       if (v.is_number()) {
         c.jitter = v.get<double>();

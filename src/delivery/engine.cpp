@@ -80,6 +80,7 @@ void Engine::dead_letter(Entry e, std::string reason) {
   d.status = e.last_status;
   d.reason = std::move(reason);
   d.attempts = e.attempts;
+  d.cause = std::move(e.last_cause);
   ++s_.counters.dead_lettered;
   push_dead_letter(s_, std::move(d));
 }

@@ -63,8 +63,18 @@ class Engine {
   // An unknown (stale, already settled) request id changes nothing.
   ResultOutcome on_result(std::string_view request_id, const std::vector<UpdateResult>& results,
                           int64_t now);
+  // The whole request failed (network, CORS, a malformed answer, ...):
+  // `cause` says how, in words, and is kept per update for its dead letter.
   ResultOutcome on_request_failed(std::string_view request_id, int status,
-                                  std::string_view retry_after, int64_t now);
+                                  std::string_view retry_after, std::string_view cause,
+                                  int64_t now);
+  ResultOutcome on_request_failed(std::string_view request_id, int status,
+                                  std::string_view retry_after, int64_t now) {
+    return on_request_failed(request_id, status, retry_after, {}, now);
+  }
+
+  // Update ids of an in-flight request, or nullptr for an unknown one.
+  const std::vector<std::string>* request_updates(std::string_view request_id) const;
 
   // The page cannot learn the outcome of what is in flight (reload,
   // unload, sendBeacon): make it retryable now, same ids and content. Not
@@ -99,6 +109,7 @@ class Engine {
     int64_t next_attempt_ms = 0;
     int64_t retry_after_until_ms = 0;  // > 0: the server asked to wait
     int last_status = 0;
+    std::string last_cause;  // why the last attempt failed, "" if none
     std::size_t bytes = 0;
     std::string request_id;  // non-empty while in flight
   };

@@ -125,6 +125,7 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
   Entry& e = s_.queue[index];
   e.request_id.clear();
   e.last_status = r.status;
+  e.last_cause = r.cause.empty() ? describe_failure(r.status, r.code) : bounded_cause(r.cause);
   const std::string id = e.id;
   auto extract = [&]() {
     Entry moved = std::move(s_.queue[index]);
@@ -132,16 +133,23 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
     s_.queue.erase(s_.queue.begin() + static_cast<std::ptrdiff_t>(index));
     return moved;
   };
-  const auto cls = classify_status(r.status);
+  const auto cls = r.code == "unknown_event" ? StatusClass::unknown_event : classify_status(r.status);
   if (cls == StatusClass::delivered) {
     ++s_.counters.sent;
     out.delivered.push_back(id);
     extract();
     return;
   }
+  // The settle window runs from the first capture of this update.
+  const int64_t settle_end = e.first_enqueued_ms + config_.unknown_event_retry_ms;
   std::string reason;
   if (cls == StatusClass::reject) {
     reason = "rejected";
+  } else if (cls == StatusClass::unknown_event &&
+             (now >= settle_end || e.attempts >= config_.max_attempts)) {
+    // Still unknown after the window (or the attempts): the event most
+    // likely never existed. Its own code, so the app can tell it apart.
+    reason = "unknown_event";
   } else if (e.attempts >= config_.max_attempts) {
     reason = "max_attempts";
   } else if (now - e.first_enqueued_ms >= config_.max_age_ms) {
@@ -162,6 +170,12 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
     e.retry_after_until_ms = 0;
   }
   e.next_attempt_ms = now + delay;
+  if (cls == StatusClass::unknown_event && e.retry_after_until_ms == 0 &&
+      e.next_attempt_ms > settle_end) {
+    // One last try at the end of the window rather than a backoff that
+    // overshoots it (a server's Retry-After is still honoured as given).
+    e.next_attempt_ms = settle_end;
+  }
   ++s_.counters.retried;
   out.retrying.push_back(id);
 }
@@ -180,7 +194,7 @@ ResultOutcome Engine::on_result(std::string_view request_id,
     if (e == s_.queue.end() || e->request_id != request_id) continue;
     // An update the response did not mention is treated as not delivered:
     // resending it is safe, losing it is not.
-    UpdateResult missing{id, 0, ""};
+    UpdateResult missing{id, 0, "", "", "the answer did not mention this update"};
     const UpdateResult* r = &missing;
     for (const auto& candidate : results) {
       if (candidate.update_id == id) {
@@ -194,13 +208,21 @@ ResultOutcome Engine::on_result(std::string_view request_id,
 }
 
 ResultOutcome Engine::on_request_failed(std::string_view request_id, int status,
-                                        std::string_view retry_after, int64_t now) {
+                                        std::string_view retry_after, std::string_view cause,
+                                        int64_t now) {
   std::vector<UpdateResult> results;
   auto it = s_.in_flight.find(std::string(request_id));
   if (it != s_.in_flight.end()) {
-    for (const auto& id : it->second) results.push_back({id, status, std::string(retry_after)});
+    for (const auto& id : it->second) {
+      results.emplace_back(id, status, std::string(retry_after), "", std::string(cause));
+    }
   }
   return on_result(request_id, results, now);
+}
+
+const std::vector<std::string>* Engine::request_updates(std::string_view request_id) const {
+  auto it = s_.in_flight.find(std::string(request_id));
+  return it == s_.in_flight.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> Engine::abandon_in_flight(int64_t now) {

@@ -6,8 +6,8 @@
 //    "session_id":"…"|null,"rng":"<16 hex digits>",
 //    "updates":[{"id","event_id"|null,"feedback","attempts",
 //                "first_enqueued_ms","next_attempt_ms",
-//                "retry_after_until_ms","last_status","in_flight"}],
-//    "dead_letters":[{"id","event_id"|null,"feedback","status","reason","attempts"}],
+//                "retry_after_until_ms","last_status","last_cause"?,"in_flight"}],
+//    "dead_letters":[{"id","event_id"|null,"feedback","status","reason","attempts","cause"?}],
 //    "stats":{"sent","retried","dropped","dead_lettered","dead_letters_evicted",
 //             "queued","in_flight","waiting_for_session"}}
 // A snapshot is read as hostile input (it comes back from storage another
@@ -88,6 +88,14 @@ uint64_t counter_after(const std::string& prefix, const std::vector<const std::s
   return next;
 }
 
+// Optional (older snapshots lack it); cut to kMaxCauseBytes.
+bool read_cause(const nlohmann::json* j, std::string& to) {
+  if (j == nullptr || j->is_null()) return true;
+  if (!j->is_string()) return false;
+  to = bounded_cause(j->get_ref<const std::string&>());
+  return true;
+}
+
 nlohmann::json id_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
@@ -105,6 +113,7 @@ nlohmann::json Engine::snapshot() const {
                        {"next_attempt_ms", e.next_attempt_ms},
                        {"retry_after_until_ms", e.retry_after_until_ms},
                        {"last_status", e.last_status},
+                       {"last_cause", e.last_cause},
                        {"in_flight", !e.request_id.empty()}});
   }
   auto dead = nlohmann::json::array();
@@ -114,7 +123,8 @@ nlohmann::json Engine::snapshot() const {
                     {"feedback", d.feedback},
                     {"status", d.status},
                     {"reason", d.reason},
-                    {"attempts", d.attempts}});
+                    {"attempts", d.attempts},
+                    {"cause", d.cause}});
   }
   const Stats st = stats();
   return {{"format", kFormat},
@@ -212,6 +222,7 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
     d.status = static_cast<int>(*status);
     d.reason = reason->get_ref<const std::string&>();
     d.attempts = static_cast<int>(*attempts);
+    if (!read_cause(member(j, "cause"), d.cause)) return fail(at + ".cause: expected a string");
     push_dead_letter(st, std::move(d));
   }
 
@@ -246,6 +257,9 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
     e.next_attempt_ms = std::min(*next, latest_wait);
     e.retry_after_until_ms = std::min(*until, e.next_attempt_ms);
     e.last_status = static_cast<int>(*status);
+    if (!read_cause(member(j, "last_cause"), e.last_cause)) {
+      return fail(at + ".last_cause: expected a string");
+    }
     if (in_flight->get<bool>()) {
       // Its outcome is unknown: it was sent, so it may not merge any more,
       // and it is due again now under the same id.
@@ -262,7 +276,7 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
       // Fits no request under this config; the app gets it back instead.
       ++st.counters.dead_lettered;
       push_dead_letter(st, DeadLetter{e.id, e.event_id, std::move(e.feedback), e.last_status,
-                                      "too_large", e.attempts});
+                                      "too_large", e.attempts, e.last_cause});
       continue;
     }
     st.queued_bytes += e.bytes;

@@ -11,6 +11,7 @@ StatusClass classify_status(int status) {
   if (status >= 200 && status <= 299) return StatusClass::delivered;
   if (status <= 0 || status > 999) return StatusClass::retry;
   if (status == 408 || status == 425 || status == 429) return StatusClass::retry;
+  if (status == 404) return StatusClass::unknown_event;
   if (status >= 500 && status <= 599) return StatusClass::retry;
   return StatusClass::reject;
 }

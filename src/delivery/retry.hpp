@@ -9,11 +9,15 @@
 
 namespace tf::delivery {
 
-enum class StatusClass { delivered, retry, reject };
+enum class StatusClass { delivered, retry, unknown_event, reject };
 
-// 2xx delivered; 0 (network/timeout), 408, 425, 429 and 5xx retry; any
-// other status (4xx, and 1xx/3xx which fetch never surfaces for a PUT)
-// is a permanent rejection. Out-of-range values count as network errors.
+// 2xx delivered; 0 (network/timeout), 408, 425, 429 and 5xx retry; 404
+// is unknown_event (the event may not be ingested yet: retried inside the
+// settle window, see Config::unknown_event_retry_ms); any other status
+// (4xx, and 1xx/3xx which fetch never surfaces for a PUT) is a permanent
+// rejection. Out-of-range values count as network errors (the JSON facade
+// refuses them as malformed answers before they get here).
+// Pinned by tests/rules/table.json ("status").
 StatusClass classify_status(int status);
 
 // Delay in ms the server asked for, from a Retry-After value relative to

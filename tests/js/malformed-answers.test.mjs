@@ -40,7 +40,9 @@ const GARBAGE = {
   'status 99': (r) => [{ id: r.updates[0].id, status: 99 }],
   'null item': () => [null],
   'array item': () => [[200]],
-  'numeric retryAfter': (r) => [{ id: r.updates[0].id, status: 503, retryAfter: 5 }],
+  'retryAfter an object': (r) => [{ id: r.updates[0].id, status: 503, retryAfter: {} }],
+  'negative retryAfter': (r) => [{ id: r.updates[0].id, status: 503, retryAfter: -1 }],
+  'code a number': (r) => [{ id: r.updates[0].id, status: 200, code: 7 }],
   // Not thenable (a `then` trap that throws makes the transport's promise reject instead).
   'throwing Proxy': () => new Proxy([], { get(target, key) { if (key === 'then') return undefined; throw new Error('trap'); } }),
   'id getter throws': () => [{ get id() { throw new Error('getter'); }, status: 200 }],
@@ -107,7 +109,7 @@ const BODIES = {
   'status "200"': (id) => JSON.stringify({ results: [{ id, status: '200' }] }),
   'null item': () => '{"results":[null]}',
   'two results': (id) => JSON.stringify({ results: [{ id, status: 200 }, { id, status: 200 }] }),
-  'numeric retryAfter': (id) => JSON.stringify({ results: [{ id, status: 503, retryAfter: 5 }] }),
+  'retryAfter an array': (id) => JSON.stringify({ results: [{ id, status: 503, retryAfter: [5] }] }),
   'empty body': () => '',
 };
 

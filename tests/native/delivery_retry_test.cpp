@@ -50,9 +50,10 @@ TEST_CASE("status classes", "[delivery][retry]") {
   for (int s : {0, 408, 425, 429, 500, 502, 503, 504, 599, -1, 1000}) {
     CHECK(classify_status(s) == StatusClass::retry);
   }
-  for (int s : {100, 301, 304, 400, 401, 403, 404, 409, 413, 422, 600}) {
+  for (int s : {100, 301, 304, 400, 401, 403, 409, 413, 422, 600}) {
     CHECK(classify_status(s) == StatusClass::reject);
   }
+  CHECK(classify_status(404) == StatusClass::unknown_event);
 }
 
 TEST_CASE("parse_retry_after: delta-seconds and IMF-fixdate", "[delivery][retry]") {
@@ -166,7 +167,7 @@ TEST_CASE("Retry-After overrides backoff, in seconds or as a date, and is capped
 }
 
 TEST_CASE("other 4xx dead-letter at once", "[delivery][deadletter]") {
-  for (int status : {400, 401, 403, 404, 413, 422}) {
+  for (int status : {400, 401, 403, 413, 422}) {
     CAPTURE(status);
     Engine e(retry_config());
     e.enqueue(kA, json{{"a", 1}}, 0);

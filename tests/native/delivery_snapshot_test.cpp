@@ -34,7 +34,7 @@ Engine busy_engine(bool with_in_flight) {
   e.enqueue(kA, json{{"rating", 1}}, 0);
   e.enqueue(kB, json{{"rating", 2}}, 0);
   auto rs = e.take_ready(0, FlushReason::flush);
-  e.on_result(rs[0].id, {{"s-1", 503, ""}, {"s-2", 404, ""}}, 10);
+  e.on_result(rs[0].id, {{"s-1", 503, ""}, {"s-2", 400, ""}}, 10);
   e.enqueue(kB, json{{"comment", "x"}}, 20);
   e.enqueue("", json{{"thumbs", "up"}}, 30);
   if (with_in_flight) {

@@ -41,13 +41,19 @@ export function checkAnswer(request: WireRequest, answer: unknown): CheckedAnswe
       if (seen.has(id)) return { ok: false, why: `${at}.id: answered twice` };
       seen.add(id);
       if (!validStatus(status)) return { ok: false, why: `${at}.status: expected an integer 100..599 or 0, got ${describe(status)}` };
-      if (retryAfter !== undefined && retryAfter !== null && typeof retryAfter !== 'string') {
-        return { ok: false, why: `${at}.retryAfter: expected a string, got ${describe(retryAfter)}` };
+      // Seconds as a number is what the proxy's JSON carries; the engine reads both.
+      const seconds = typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0 && retryAfter <= 1e9;
+      if (retryAfter !== undefined && retryAfter !== null && typeof retryAfter !== 'string' && !seconds) {
+        return { ok: false, why: `${at}.retryAfter: expected a string or a number of seconds, got ${describe(retryAfter)}` };
+      }
+      if (code !== undefined && code !== null && typeof code !== 'string') {
+        return { ok: false, why: `${at}.code: expected a string, got ${describe(code)}` };
       }
       out.push({
         id,
         status,
         ...(typeof retryAfter === 'string' ? { retryAfter: retryAfter.slice(0, 64) } : {}),
+        ...(seconds ? { retryAfter: String(Math.ceil(retryAfter as number)) } : {}),
         ...(typeof code === 'string' ? { code: code.slice(0, 64) } : {}),
         ...(typeof error === 'string' ? { error: error.slice(0, 300) } : {}),
       });
