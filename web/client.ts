@@ -3,184 +3,51 @@
 // core asks for: timers, transports, persistence, page lifecycle and
 // session linking. It never throws into the page from a background path:
 // failures there go to onError.
-import { Capture, type CaptureOptions, type Target } from './capture/index.js';
+import { Capture, type Target } from './capture/index.js';
 import type { CoreModule, RawClientCore } from './core/module.js';
 import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue, type FeedbackIssueCode } from './errors.js';
 import { checkId, isUuid } from './ids.js';
 import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
 import { openQueueStore, type QueueStore, type StorageWarning } from './storage/index.js';
-import { honeyhiveTransport, DEFAULT_SERVER_URL } from './transport/honeyhive.js';
-import { proxyTransport } from './transport/proxy.js';
-import type { FetchLike, Transport, WireRequest, WireResult } from './transport/types.js';
-import { checkFeedback, checkPlain, compileLimits, type CompiledLimits, type FeedbackLimits } from './validate/index.js';
+import type { Transport, WireRequest, WireResult } from './transport/types.js';
+import { checkFeedback, checkPlain, compileLimits, type CompiledLimits } from './validate/index.js';
 import { toPlainJson } from './validate/plain.js';
 import { background, monotonicNow, randomSeed } from './timers.js';
 import { checkAnswer } from './delivery/answers.js';
+import { callTransport } from './delivery/call.js';
+import { listenToPage } from './delivery/page-lifecycle.js';
+import { Causes, deadLetterEvent, type DeadLetterJson } from './delivery/causes.js';
 import { checkOptions } from './options.js';
+import { isBrowser, randomId } from './env.js';
+import { transportFor } from './delivery/transport-for.js';
+import type {
+  ClientErrorCode,
+  ClientErrorEvent,
+  ClientOptions,
+  DeliveredEvent,
+  DeliveryStats,
+  Feedback,
+  FlushReport,
+  PendingUpdate,
+  Receipt,
+} from './client-types.js';
 
-/** A feedback object: any JSON structure with an object at the top. */
-export type Feedback = { [key: string]: FeedbackValue };
-export type FeedbackValue = boolean | number | string | FeedbackValue[] | { [key: string]: FeedbackValue };
-
-/** Tunables of the C++ delivery engine (all optional; defaults in the README). */
-export interface DeliveryOptions {
-  flushAtUpdates?: number;
-  flushAtBytes?: number;
-  flushIntervalMs?: number;
-  maxRequestUpdates?: number;
-  maxRequestBytes?: number;
-  maxInFlightRequests?: number;
-  retryBaseMs?: number;
-  retryMaxDelayMs?: number;
-  maxAttempts?: number;
-  maxAgeMs?: number;
-  maxQueueUpdates?: number;
-  maxQueueBytes?: number;
-  jitter?: number;
-  /**
-   * Time allowed for each transport call, enforced by the client around
-   * any transport, custom ones included (default 15000 ms; 1..600000).
-   */
-  timeoutMs?: number;
-  /**
-   * How long after an update's first capture a 404 / `unknown_event` (the
-   * span not ingested yet) is retried before it is dead-lettered as
-   * `unknown_event` (default 120000 ms).
-   */
-  unknownEventRetryMs?: number;
-}
-
-export interface EditDiffOptions {
-  /** Put the changed text in `edits` (default true); false keeps only ops, offsets and lengths. */
-  includeText?: boolean;
-  maxSegments?: number;
-  maxSegmentChars?: number;
-}
-
-export interface ClientOptions<F extends object = Feedback> {
-  /** Proxy endpoint (default "/feedback"): the recommended transport, no key in the page. */
-  endpoint?: string;
-  /** "proxy" (default), "honeyhive" (direct, needs apiKey), or your own function. */
-  transport?: 'proxy' | 'honeyhive' | Transport;
-  /** HoneyHive project key, for transport "honeyhive" only. */
-  apiKey?: string;
-  /** Required with apiKey in a browser: the key is visible to every user of the page. */
-  dangerouslyAllowBrowserKey?: boolean;
-  /** HoneyHive data plane URL (transport "honeyhive"); default https://api.dp1.us.honeyhive.ai. */
-  serverUrl?: string;
-  /** Use the legacy PUT /events (event_id in the body). */
-  legacy?: boolean;
-  /** Extra headers on proxy requests (not on beacons: put auth in `token`). */
-  headers?: Record<string, string> | (() => Record<string, string>);
-  /** Signed feedback token from your server, sent with every batch. */
-  token?: string | (() => string | undefined);
-  fetch?: FetchLike;
-  /** Session of the backend trace, if already known. */
-  sessionId?: string;
-  limits?: FeedbackLimits;
-  delivery?: DeliveryOptions;
-  /** Where the queue survives reloads: "auto" (IndexedDB → localStorage → memory) by default in browsers. */
-  persistence?: 'auto' | 'indexeddb' | 'localstorage' | 'memory';
-  /** Storage and lock prefix; different clients on one origin need different names. */
-  namespace?: string;
-  /** Diff options for edits. */
-  edits?: EditDiffOptions;
-  /** Capture options for attach() and the programmatic helpers. */
-  capture?: CaptureOptions;
-  onDelivered?: (event: DeliveredEvent) => void;
-  onError?: (event: ClientErrorEvent<F>) => void;
-  /** Log every delivery decision (true → console.info, visible at Chrome's default levels; or your function). */
-  debug?: boolean | ((message: string, data?: unknown) => void);
-}
-
-/** What enrichSession / enrichSpan return once the update is queued. */
-export interface Receipt {
-  /** Id of the queued update (stable across retries, the idempotency key). */
-  updateId: string;
-  /** Target event (for session feedback: the session id), null while the session is unknown. */
-  eventId: string | null;
-  /** True when folded into a not-yet-sent update to the same target. */
-  merged: boolean;
-  /** Session feedback captured before the session is known waits for setSession(). */
-  waitingForSession: boolean;
-}
-
-export interface PendingUpdate<F extends object = Feedback> {
-  id: string;
-  event_id: string | null;
-  feedback: F;
-  attempts: number;
-}
-
-/** Where the queue lives: stats().persistence. */
-export type PersistenceKind = 'indexeddb' | 'localstorage' | 'memory' | 'none';
-
-export interface DeliveryStats {
-  queued: number;
-  inFlight: number;
-  waitingForSession: number;
-  sent: number;
-  retried: number;
-  dropped: number;
-  deadLettered: number;
-  /** Where the queue is persisted now ("none" only before start). */
-  persistence: PersistenceKind;
-}
-
-export interface FlushReport {
-  delivered: number;
-  retrying: number;
-  deadLettered: number;
-  /** Updates still queued after the flush (backing off, waiting for the session). */
-  queued: number;
-}
-
-export interface DeliveredEvent {
-  updateId: string;
-  eventId: string;
-}
-
-/**
- * Every code an onError event can carry (README, "Errors"). Dead letters:
- * rejected, max_attempts, max_age, too_large, orphaned_session,
- * unknown_event, token_expired. Warnings: storage_*, waiting_for_session,
- * invalid_session_in_baggage. Failures of a background path: *_error and
- * invalid_feedback (markup captures).
- */
-export type ClientErrorCode =
-  | 'rejected'
-  | 'max_attempts'
-  | 'max_age'
-  | 'too_large'
-  | 'orphaned_session'
-  | 'unknown_event'
-  | 'token_expired'
-  | 'storage_unavailable'
-  | 'storage_quota'
-  | 'storage_error'
-  | 'storage_fallback'
-  | 'waiting_for_session'
-  | 'invalid_session_in_baggage'
-  | 'invalid_feedback'
-  | 'transport_error'
-  | 'delivery_error'
-  | 'pump_error'
-  | 'adopt_error'
-  | 'close_error'
-  | 'link_error'
-  | 'capture_error';
-
-export interface ClientErrorEvent<F extends object = Feedback> {
-  code: ClientErrorCode;
-  message: string;
-  updateId?: string;
-  eventId?: string;
-  status?: number;
-  /** What the last failure was, for a dead letter: e.g. "network error or timeout (POST https://app/feedback)". */
-  cause?: string;
-  feedback?: F;
-  error?: unknown;
-}
+export type {
+  ClientErrorCode,
+  ClientErrorEvent,
+  ClientOptions,
+  DeliveredEvent,
+  DeliveryOptions,
+  DeliveryStats,
+  EditDiffOptions,
+  Feedback,
+  FeedbackValue,
+  FlushReport,
+  PendingUpdate,
+  PersistenceKind,
+  Receipt,
+} from './client-types.js';
+export { transportFor };
 
 interface OutcomeJson {
   ok?: boolean;
@@ -189,36 +56,11 @@ interface OutcomeJson {
   deadLettered?: string[];
 }
 
-interface DeadLetterJson {
-  id: string;
-  event_id: string | null;
-  feedback: Feedback;
-  status: number;
-  reason: ClientErrorCode;
-  attempts: number;
-  /** The engine's last failure cause, once it keeps one (CONTRACTS.md). */
-  cause?: string;
-}
-
 type Reason = 'tick' | 'explicit' | 'hidden';
 
 const DEFAULT_TIMEOUT_MS = 15000;
-const TIMEOUT_GRACE_MS = 25;
 /** How long session feedback may wait for a session before the client says how to link it. */
 const SESSION_WAIT_WARN_MS = 10000;
-/** How often a live page looks for queues left by closed tabs (also on becoming visible, and online). */
-const ADOPT_EVERY_MS = 30000;
-let warnedBrowserKey = false;
-
-function isBrowser(): boolean {
-  return typeof window !== 'undefined' && typeof document !== 'undefined';
-}
-
-function randomId(): string {
-  const c = (globalThis as { crypto?: Crypto }).crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
-  return Math.random().toString(36).slice(2) + Date.now().toString(36);
-}
 
 /**
  * The client: validates and queues synchronously, delivers in the
@@ -243,7 +85,7 @@ export class FeedbackClient<F extends object = Feedback> {
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #requestTargets = new Map<string, Map<string, string>>();
   /** Per update still queued: why its last attempt failed (and the server's code). */
-  readonly #lastAnswer = new Map<string, { cause: string; code?: string }>();
+  readonly #causes = new Causes();
   /** Requests handed to sendBeacon: in flight for the engine until the page shows again (or timeoutMs). */
   readonly #beacons = new Set<string>();
   #beaconTimer: ReturnType<typeof setTimeout> | undefined;
@@ -664,7 +506,7 @@ export class FeedbackClient<F extends object = Feedback> {
     this.#requestTargets.set(request.id, targets);
     this.#log(hidden ? 'sending (page hidden)' : 'sending', { request: request.id, updates: request.updates.length, bytes: request.bytes });
     const done = (async () => {
-      const answer = await this.#callTransport(request, hidden);
+      const answer = await callTransport(this.#transport, request, hidden, this.#timeoutMs, (e) => this.#reportError(e, 'transport'));
       if (this.#closed) return;
       if ('cause' in answer) {
         this.#requestFailed(request, answer.cause);
@@ -688,7 +530,7 @@ export class FeedbackClient<F extends object = Feedback> {
         this.#requestFailed(request, `malformed answer: ${checked.why}`);
         return;
       }
-      this.#noteAnswers(checked.results);
+      this.#causes.noteResults(checked.results);
       const outcome = JSON.parse(this.#core.onResult(request.id, JSON.stringify(checked.results), monotonicNow())) as OutcomeJson & {
         message?: string;
       };
@@ -709,51 +551,12 @@ export class FeedbackClient<F extends object = Feedback> {
     this.#inFlight.set(request.id, done);
   }
 
-  /**
-   * Runs the transport under delivery.timeoutMs, whatever it does: a custom
-   * transport that never settles kept its updates in flight and flush()
-   * waiting forever. A late answer after the timeout is ignored (the
-   * updates were already retried under the same ids).
-   */
-  async #callTransport(request: WireRequest, hidden: boolean): Promise<{ results: unknown } | { cause: string }> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ms = this.#timeoutMs;
-    const call = (async () => ({ results: (await this.#transport(request, { hidden, timeoutMs: ms })) as unknown }))();
-    call.catch(() => {});
-    // A little grace, so a built-in transport's own timeout (which names
-    // the URL) wins over this backstop when both are due.
-    const timeout = new Promise<{ cause: string }>((resolve) => {
-      // Not unref'd: like the fetch it bounds, a call in flight keeps Node alive.
-      timer = setTimeout(() => resolve({ cause: `transport timeout: no answer within ${ms} ms` }), ms + TIMEOUT_GRACE_MS);
-    });
-    try {
-      return await Promise.race([call, timeout]);
-    } catch (e) {
-      this.#reportError(e, 'transport');
-      return { cause: `transport threw: ${e instanceof Error ? e.message : String(e)}` };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
-  }
-
   /** Every update of the request failed without an answer of its own. */
   #requestFailed(request: WireRequest, cause: string): void {
-    for (const u of request.updates) this.#lastAnswer.set(u.id, { cause });
+    this.#causes.noteFailed(request.updates.map((u) => u.id), cause);
     this.#log('request failed', { request: request.id, cause });
     const outcome = JSON.parse(this.#core.onRequestFailed(request.id, 0, '', cause, monotonicNow())) as OutcomeJson;
     this.#settled(request.id, outcome, null);
-  }
-
-  /** Keeps why each update failed, for its final error if it comes to that. */
-  #noteAnswers(results: WireResult[]): void {
-    for (const r of results) {
-      if (r.status >= 200 && r.status <= 299) {
-        this.#lastAnswer.delete(r.id);
-        continue;
-      }
-      const cause = r.error ?? (r.status === 0 ? 'network error or timeout' : `answered ${r.status}${r.code ? ` ${r.code}` : ''}`);
-      this.#lastAnswer.set(r.id, { cause, ...(r.code ? { code: r.code } : {}) });
-    }
   }
 
   #armBeaconTimer(): void {
@@ -773,7 +576,7 @@ export class FeedbackClient<F extends object = Feedback> {
     for (const id of [...this.#beacons]) {
       this.#beacons.delete(id);
       const cause = 'beacon sent while the page was hidden; outcome unknown';
-      for (const u of this.#requestTargets.get(id)?.keys() ?? []) this.#lastAnswer.set(u, { cause });
+      this.#causes.noteFailed([...(this.#requestTargets.get(id)?.keys() ?? [])], cause);
       const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', cause, now)) as OutcomeJson;
       this.#settled(id, outcome, null);
       this.#requestTargets.delete(id);
@@ -804,57 +607,31 @@ export class FeedbackClient<F extends object = Feedback> {
     const letters = JSON.parse(this.#core.takeDeadLetters()) as DeadLetterJson[];
     if (!Array.isArray(letters)) return;
     this.#flushTotals.deadLettered += letters.length;
-    for (const d of letters) {
-      const last = this.#lastAnswer.get(d.id);
-      this.#lastAnswer.delete(d.id);
-      // The client's words carry the URL and the server's code; the engine's
-      // cover what it decided alone (max_age, a status it described).
-      const cause = last?.cause || d.cause || undefined;
-      // A static token that expired: say so, not "rejected, 401".
-      const code = last?.code === 'token_expired' && d.status === 401 ? 'token_expired' : d.reason;
-      const attempts = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
-      this.#emitError({
-        code,
-        message:
-          `update ${d.id} to ${d.event_id ?? 'the session'} was given up (${code}) after ${attempts}, last status ${d.status}` +
-          (cause ? `; last: ${cause}` : ''),
-        updateId: d.id,
-        ...(d.event_id ? { eventId: d.event_id } : {}),
-        status: d.status,
-        ...(cause ? { cause } : {}),
-        feedback: d.feedback as unknown as F,
-      });
-    }
+    for (const d of letters) this.#emitError(deadLetterEvent<F>(d, this.#causes.take(d.id)));
   }
 
   #listen(): void {
-    if (!isBrowser()) return;
-    const on = (target: EventTarget, type: string, fn: () => void) => {
-      const handler = () => this.#safely(fn);
-      target.addEventListener(type, handler);
-      this.#listeners.push(() => target.removeEventListener(type, handler));
-    };
-    const hide = () => {
-      this.#pump('hidden');
-      this.#store?.saveNow(this.#core.snapshot());
-    };
-    on(document, 'visibilitychange', () => {
-      if (document.visibilityState === 'hidden') {
-        hide();
-      } else {
-        this.#settleBeacons();
-        this.#adoptLater();
-      }
-    });
-    on(window, 'pagehide', hide);
-    on(window, 'pageshow', () => this.#settleBeacons());
-    on(window, 'online', () => {
-      this.#pump('explicit');
-      this.#adoptLater();
-    });
-    // Tabs closed while this one lives leave queues behind: look now and then.
-    const every = setInterval(() => this.#safely(() => this.#adoptLater()), ADOPT_EVERY_MS);
-    this.#listeners.push(() => clearInterval(every));
+    this.#listeners.push(
+      ...listenToPage(
+        {
+          hidden: () => {
+            this.#pump('hidden');
+            this.#store?.saveNow(this.#core.snapshot());
+          },
+          shown: () => {
+            this.#settleBeacons();
+            this.#adoptLater();
+          },
+          pageshow: () => this.#settleBeacons(),
+          online: () => {
+            this.#pump('explicit');
+            this.#adoptLater();
+          },
+          adoptTick: () => this.#adoptLater(),
+        },
+        (fn) => this.#safely(fn),
+      ),
+    );
   }
 
   // ---- errors and logging ------------------------------------------------
@@ -928,47 +705,4 @@ export class FeedbackClient<F extends object = Feedback> {
 
 function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
   return { path, code, message: `${path}: ${what} (${code})` };
-}
-
-/** Picks the transport from the options; refuses a browser key without consent. @internal */
-export function transportFor(options: ClientOptions): { transport: Transport; oneUpdatePerRequest: boolean } {
-  // First thing init() does: bad options are refused before anything loads.
-  options = checkOptions(options);
-  const t = options.transport ?? 'proxy';
-  if (typeof t === 'function') return { transport: t, oneUpdatePerRequest: false };
-  if (t === 'honeyhive') {
-    if (!options.apiKey) throw new TraceFeedbackError('invalid_options', 'transport "honeyhive" needs apiKey');
-    if (isBrowser()) {
-      if (options.dangerouslyAllowBrowserKey !== true) {
-        throw new TraceFeedbackError(
-          'browser_key_refused',
-          'transport "honeyhive" puts your HoneyHive API key in the page, readable by every user. ' +
-            'Use the proxy transport (trace-feedback/server), or pass dangerouslyAllowBrowserKey: true if you accept that.',
-        );
-      }
-      if (!warnedBrowserKey) {
-        warnedBrowserKey = true;
-        console.warn('[trace-feedback] the HoneyHive API key is in the page (dangerouslyAllowBrowserKey); prefer the proxy transport');
-      }
-    }
-    return {
-      transport: honeyhiveTransport({
-        apiKey: options.apiKey,
-        serverUrl: options.serverUrl ?? DEFAULT_SERVER_URL,
-        legacy: options.legacy,
-        fetch: options.fetch,
-      }),
-      oneUpdatePerRequest: true,
-    };
-  }
-  if (t !== 'proxy') throw new TraceFeedbackError('invalid_options', `unknown transport "${String(t)}"`);
-  return {
-    transport: proxyTransport({
-      endpoint: options.endpoint ?? '/feedback',
-      headers: options.headers,
-      token: options.token,
-      fetch: options.fetch,
-    }),
-    oneUpdatePerRequest: false,
-  };
 }
