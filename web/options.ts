@@ -5,6 +5,7 @@
 // tunables (limits.*, delivery.* except timeoutMs) are checked by the core,
 // their one owner; this file checks what only the shell reads.
 import { TraceFeedbackError } from './errors.js';
+import { isUuid } from './ids.js';
 
 type Check = (value: unknown, path: string) => string | undefined;
 
@@ -52,7 +53,7 @@ const TOP: Record<string, Check> = {
   headers: either(obj, fn),
   token: either(str, fn),
   fetch: fn,
-  sessionId: str,
+  sessionId: (v) => (isUuid(v) ? undefined : `expected a UUID like "123e4567-e89b-12d3-a456-426614174000", got ${show(v)}`),
   limits: obj,
   delivery: obj,
   persistence: oneOf('auto', 'indexeddb', 'localstorage', 'memory'),

@@ -23,6 +23,7 @@ const cases = [
   ['onError: "x"', { onError: 'x' }, /^options\.onError: expected a function, got string/],
   ['namespace: ""', { namespace: '' }, /^options\.namespace: expected a non-empty string/],
   ['token: 5', { token: 5 }, /^options\.token: expected a string or expected a function, got number/],
+  ['sessionId not a UUID', { sessionId: 'abc' }, /^options\.sessionId: expected a UUID like "123e4567-e89b-12d3-a456-426614174000", got "abc"/],
   ['an engine key out of range (the core says so)', { delivery: { maxAttempts: -1 } }, /delivery\.maxAttempts/],
 ];
 

@@ -23,6 +23,7 @@ import {
 import { StateStore, type StorageKind, type TargetState } from './state.js';
 import { answerContent, containerOf, invalid, resolveTarget, textOf, type Resolved, type Target } from './targets.js';
 import { wire, type DomSink } from './wiring.js';
+import { monotonicNow } from '../timers.js';
 
 /** Implemented by the client: queues feedback, diffs texts, reports background errors. */
 export interface CaptureHost {
@@ -257,7 +258,7 @@ export class Capture {
         const r = resolveTarget(control);
         const name = checkActionName(action.trim());
         if (name !== 'copy') return this.#action(r, name);
-        this.#lastCopyButton = { key: r.key, at: Date.now() };
+        this.#lastCopyButton = { key: r.key, at: monotonicNow() };
         const container = containerOf(control);
         const text = this.#opts.includeCopiedText && container ? textOf(answerContent(container)) : undefined;
         return this.#action(r, 'copy', text === undefined ? undefined : { copied_text: text });
@@ -298,7 +299,7 @@ export class Capture {
       if (!root.contains(c.content)) continue;
       this.#fromDom(c.content, 'capture.copy', () => {
         const r = resolveTarget(c.content);
-        if (r.key === this.#lastCopyButton.key && Date.now() - this.#lastCopyButton.at < COPY_ECHO_MS) return undefined;
+        if (r.key === this.#lastCopyButton.key && monotonicNow() - this.#lastCopyButton.at < COPY_ECHO_MS) return undefined;
         return this.#copied(r, fraction(visibleLength(c.text), answerLength(c.content)), c.text);
       });
     }
