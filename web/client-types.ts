@@ -59,8 +59,12 @@ export interface ClientOptions<F extends object = Feedback> {
   legacy?: boolean;
   /** Extra headers on proxy requests (not on beacons: put auth in `token`). */
   headers?: Record<string, string> | (() => Record<string, string>);
-  /** Signed feedback token from your server, sent with every batch. */
-  token?: string | (() => string | undefined);
+  /**
+   * Signed feedback token from your server, sent with every batch. A
+   * function (sync or async) is called per batch and again on 401
+   * token_expired, when the batch is resent at once.
+   */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
   fetch?: FetchLike;
   /** Session of the backend trace, if already known. */
   sessionId?: string;
