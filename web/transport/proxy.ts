@@ -54,7 +54,10 @@ export function proxyTransport(options: ProxyTransportOptions): Transport {
   const refreshable = typeof options.token === 'function';
 
   const post = async (request: WireRequest, hidden: boolean, timeoutMs: number) => {
-    const token = options.token === undefined ? undefined : await valueOf(options.token);
+    // Awaited only when it is a promise: a pagehide beacon must go out in
+    // the handler's own task, not after a turn of the event loop.
+    const raw = options.token === undefined ? undefined : valueOf(options.token);
+    const token = raw instanceof Promise ? await raw : raw;
     const body = JSON.stringify(token ? { updates: request.updates, token } : { updates: request.updates });
     const nav = (globalThis as { navigator?: Navigator }).navigator;
     if (hidden && nav && typeof nav.sendBeacon === 'function') {
