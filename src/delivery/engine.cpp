@@ -85,8 +85,21 @@ void Engine::dead_letter(Entry e, std::string reason) {
   push_dead_letter(s_, std::move(d));
 }
 
+int64_t Engine::peek(int64_t wall) const {
+  if (!clock_started_) return wall;
+  return clock_now_ + std::clamp<int64_t>(wall - clock_wall_, 0, kMaxClockStepMs);
+}
+
+int64_t Engine::advance(int64_t wall) const {
+  clock_now_ = peek(wall);
+  clock_wall_ = wall;
+  clock_started_ = true;
+  return clock_now_;
+}
+
 EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& feedback,
-                              int64_t now) {
+                              int64_t wall) {
+  const int64_t now = advance(wall);
   EnqueueResult r;
   if (!event_id.empty() && !valid_event_id(event_id)) {
     r.error = Error::invalid_event_id;

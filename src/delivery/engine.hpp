@@ -37,6 +37,16 @@ namespace tf::delivery {
 inline constexpr std::size_t kMaxEventIdBytes = 128;
 bool valid_event_id(std::string_view id);
 
+// Clock steps (issue 11.5). `now` is meant to be monotonic within a page
+// (performance.timeOrigin + performance.now()), but a caller's clock may
+// still jump. The engine runs on its own timeline, advanced by each call's
+// `now - previous now` clamped to [0, kMaxClockStepMs]: a backward jump
+// never stretches a delay past its own length, a forward jump ages
+// nothing by more than an hour. next_wake() asks to be woken at least every
+// kMaxWakeMs while anything is timed, so real waits are never clamped.
+inline constexpr int64_t kMaxClockStepMs = 3'600'000;
+inline constexpr int64_t kMaxWakeMs = kMaxClockStepMs / 2;
+
 // Bytes of {"updates":[ ... ]} around the comma-separated updates.
 inline constexpr std::size_t kRequestOverheadBytes = 14;
 
@@ -134,14 +144,29 @@ class Engine {
   void expire(int64_t now);
   std::vector<std::size_t> heads() const;
   bool flush_due(int64_t now, const std::vector<std::size_t>& heads) const;
-  void settle(std::size_t index, const UpdateResult& r, int64_t now, ResultOutcome& out);
+  void settle(std::size_t index, const UpdateResult& r, int64_t now, int64_t wall,
+              ResultOutcome& out);
 
-  // Snapshot parsing (engine_snapshot.cpp).
-  LoadResult parse_snapshot(const nlohmann::json& snap, int64_t now, State& out) const;
+  // The engine's timeline (see kMaxClockStepMs): advance() moves it to the
+  // caller's `wall` and returns the engine time; peek() does not move it.
+  // advance() is const because next_wake() observes time too: the
+  // clock is the caller's, not part of the engine's state.
+  int64_t advance(int64_t wall) const;
+  int64_t peek(int64_t wall) const;
+  std::optional<int64_t> next_wake_engine_time(int64_t now) const;
+
+  // Snapshot parsing (engine_snapshot.cpp): persisted times are the
+  // caller's clock (`wall`), engine times are `now`.
+  LoadResult parse_snapshot(const nlohmann::json& snap, int64_t wall, int64_t engine_now,
+                            State& out) const;
   void push_dead_letter(State& st, DeadLetter d) const;
 
   Config config_;
   State s_;
+  // The clock survives restore(): it is this page's, not the snapshot's.
+  mutable bool clock_started_ = false;
+  mutable int64_t clock_now_ = 0;   // engine time at the last call
+  mutable int64_t clock_wall_ = 0;  // the caller's `now` at the last call
 };
 
 }  // namespace tf::delivery
