@@ -16,6 +16,8 @@ import { background, monotonicNow, randomSeed } from './timers.js';
 import { checkAnswer } from './delivery/answers.js';
 import { callTransport } from './delivery/call.js';
 import { listenToPage } from './delivery/page-lifecycle.js';
+import { adoptOrphans } from './delivery/adopt.js';
+import { SessionWaitWarning } from './delivery/session-wait.js';
 import { Causes, deadLetterEvent, type DeadLetterJson } from './delivery/causes.js';
 import { checkOptions } from './options.js';
 import { isBrowser, randomId } from './env.js';
@@ -59,8 +61,6 @@ interface OutcomeJson {
 type Reason = 'tick' | 'explicit' | 'hidden';
 
 const DEFAULT_TIMEOUT_MS = 15000;
-/** How long session feedback may wait for a session before the client says how to link it. */
-const SESSION_WAIT_WARN_MS = 10000;
 
 /**
  * The client: validates and queues synchronously, delivers in the
@@ -101,8 +101,11 @@ export class FeedbackClient<F extends object = Feedback> {
   #sessionId: string | undefined;
   #traceparent: string | undefined;
   #warnedBaggage = false;
-  #warnedWaiting = false;
-  #waitTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #sessionWait = new SessionWaitWarning(
+    () => (this.#closed ? 0 : this.stats().waitingForSession),
+    (message) => this.#emitError({ code: 'waiting_for_session', message }),
+    (fn) => this.#safely(fn),
+  );
   #flushTotals = { delivered: 0, retrying: 0, deadLettered: 0 };
 
   /** Use init(); the constructor is for the library itself. @internal */
@@ -168,23 +171,12 @@ export class FeedbackClient<F extends object = Feedback> {
   async #adopt(saveAnyway = false): Promise<void> {
     const store = this.#store;
     if (!store || this.#closed) return;
-    const orphans = await store.adoptable();
-    if (this.#closed || (orphans.length === 0 && !saveAnyway)) return;
-    // Snapshot times from another page are clamped by the engine.
-    const now = monotonicNow();
-    const absorbed: string[] = [];
-    for (const o of orphans) {
-      const r = JSON.parse(this.#core.absorb(o.snapshot, now)) as { ok: boolean; added?: number; message?: string };
-      this.#log('adopted queue', { key: o.key, ...r });
-      // A queue this version cannot read (a newer format, or damage) is
-      // left in storage: deleting it would lose what a later version reads.
-      if (r.ok) absorbed.push(o.key);
-      else this.#emitError({ code: 'storage_error', message: `could not read a persisted queue: ${r.message ?? ''}` });
-    }
-    // Delete the adopted copies only once ours is durable; if the save
-    // reached memory only, they remain the last persistent copy.
-    if (!(await store.save(this.#core.snapshot()))) return;
-    for (const key of absorbed) await store.release(key);
+    await adoptOrphans(store, this.#core, {
+      saveAnyway,
+      closed: () => this.#closed,
+      log: (m, d) => this.#log(m, d),
+      unreadable: (message) => this.#emitError({ code: 'storage_error', message }),
+    });
   }
 
   #adoptLater(): void {
@@ -245,7 +237,7 @@ export class FeedbackClient<F extends object = Feedback> {
     };
     if (!r.ok) throw new FeedbackValidationError(r.errors ?? []);
     this.#log('queued', r);
-    if (r.waitingForSession) this.#watchSessionWait();
+    if (r.waitingForSession) this.#sessionWait.arm();
     this.#pumpSoon();
     return { updateId: r.updateId, eventId: r.eventId, merged: r.merged, waitingForSession: r.waitingForSession };
   }
@@ -444,7 +436,7 @@ export class FeedbackClient<F extends object = Feedback> {
     for (const off of this.#listeners.splice(0)) off();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
-    if (this.#waitTimer !== undefined) clearTimeout(this.#waitTimer);
+    this.#sessionWait.stop();
     try {
       await this.#store?.save(this.#core.snapshot());
       await this.#store?.close();
@@ -655,33 +647,6 @@ export class FeedbackClient<F extends object = Feedback> {
       return;
     }
     for (const cb of this.#errors) this.#safely(() => cb(event));
-  }
-
-  /**
-   * Session feedback waits, silently, for a session the app may never link
-   * (the commonest setup mistake): after SESSION_WAIT_WARN_MS, one warning
-   * saying how to link it (onError, else the console), once per client.
-   */
-  #watchSessionWait(): void {
-    if (this.#warnedWaiting || this.#waitTimer !== undefined) return;
-    this.#waitTimer = background(
-      setTimeout(() => {
-        this.#waitTimer = undefined;
-        this.#safely(() => {
-          if (this.#closed || this.#warnedWaiting) return;
-          const waiting = this.stats().waitingForSession;
-          if (waiting === 0) return;
-          this.#warnedWaiting = true;
-          this.#emitError({
-            code: 'waiting_for_session',
-            message:
-              `${waiting} session feedback update${waiting === 1 ? ' has' : 's have'} waited ${SESSION_WAIT_WARN_MS / 1000} s for a session id: ` +
-              'link the session with client.linkFromResponse(response) (W3C baggage session_id), ' +
-              'client.setSession(id), a <meta name="honeyhive-session-id"> tag with linkFromMeta(), or init({ sessionId })',
-          });
-        });
-      }, SESSION_WAIT_WARN_MS),
-    );
   }
 
   /** The core handle is freed at close(): say so, rather than Embind's raw error. */
