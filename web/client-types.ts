@@ -2,6 +2,7 @@
 // statistics and the events of onDelivered / onError. Re-exported from
 // client.ts (and the package entry) under these names.
 import type { CaptureOptions } from './capture/index.js';
+import type { TraceFeedbackErrorCode } from './errors.js';
 import type { FetchLike, Transport } from './transport/types.js';
 import type { FeedbackLimits } from './validate/index.js';
 
@@ -159,7 +160,11 @@ export type ClientErrorCode =
   | 'adopt_error'
   | 'close_error'
   | 'link_error'
-  | 'capture_error';
+  | 'capture_error'
+  // createFeedback() reports a failed start (or a replayed call) with the
+  // thrown error's code, or facade_error.
+  | TraceFeedbackErrorCode
+  | 'facade_error';
 
 export interface ClientErrorEvent<F extends object = Feedback> {
   code: ClientErrorCode;

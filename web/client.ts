@@ -21,7 +21,6 @@ import { SessionWaitWarning } from './delivery/session-wait.js';
 import { Causes, deadLetterEvent, type DeadLetterJson } from './delivery/causes.js';
 import { checkOptions } from './options.js';
 import { isBrowser, randomId } from './env.js';
-import { transportFor } from './delivery/transport-for.js';
 import type {
   ClientErrorCode,
   ClientErrorEvent,
@@ -49,7 +48,8 @@ export type {
   PersistenceKind,
   Receipt,
 } from './client-types.js';
-export { transportFor };
+/** @internal */
+export { transportFor } from './delivery/transport-for.js';
 
 interface OutcomeJson {
   ok?: boolean;
