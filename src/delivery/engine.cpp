@@ -132,6 +132,8 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
   for (auto it = s_.queue.rbegin(); it != s_.queue.rend(); ++it) {
     if (it->event_id != target) continue;
     if (!never_sent(it->attempts, it->request_id)) break;
+    // Merge barrier: a change object <-> non-object starts a new update.
+    if (merge_changes_shape(it->feedback, feedback)) break;
     nlohmann::json merged = it->feedback;
     merge_feedback(merged, feedback);
     const std::size_t bytes = bytes_of(it->id, it->event_id, merged);
@@ -200,7 +202,8 @@ SessionResult Engine::set_session(std::string_view session_id, int64_t /*now*/) 
     }
     if (prev) {
       Entry& p = kept[*prev];
-      if (never_sent(p.attempts, p.request_id) && never_sent(e.attempts, e.request_id)) {
+      if (never_sent(p.attempts, p.request_id) && never_sent(e.attempts, e.request_id) &&
+          !merge_changes_shape(p.feedback, e.feedback)) {
         nlohmann::json merged = p.feedback;
         merge_feedback(merged, e.feedback);
         const std::size_t bytes = bytes_of(p.id, p.event_id, merged);
