@@ -68,7 +68,8 @@ EMSCRIPTEN_BINDINGS(trace_feedback) {
       .function("takeReady", &takeReady<double, const std::string&>)
       .function("onResult", &onResult<const std::string&, const std::string&, double>)
       .function("onRequestFailed",
-                &onRequestFailed<const std::string&, int, const std::string&, double>)
+                &onRequestFailed<const std::string&, int, const std::string&, const std::string&,
+                                 double>)
       .function("abandonInFlight", &abandonInFlight<double>)
       .function("nextWake", &nextWake<double>)
       .function("stats", &stats<>)

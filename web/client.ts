@@ -3,139 +3,53 @@
 // core asks for: timers, transports, persistence, page lifecycle and
 // session linking. It never throws into the page from a background path:
 // failures there go to onError.
-import { Capture, type CaptureOptions, type Target } from './capture/index.js';
+import { Capture, type Target } from './capture/index.js';
 import type { CoreModule, RawClientCore } from './core/module.js';
-import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue } from './errors.js';
+import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue, type FeedbackIssueCode } from './errors.js';
 import { checkId, isUuid } from './ids.js';
 import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
 import { openQueueStore, type QueueStore, type StorageWarning } from './storage/index.js';
-import { honeyhiveTransport, DEFAULT_SERVER_URL } from './transport/honeyhive.js';
-import { proxyTransport } from './transport/proxy.js';
-import type { FetchLike, Transport, WireRequest, WireResult } from './transport/types.js';
-import { checkFeedback, checkPlain, compileLimits, type CompiledLimits, type FeedbackLimits } from './validate/index.js';
+import type { Transport, WireRequest, WireResult } from './transport/types.js';
+import { checkFeedback, checkPlain, compileLimits, type CompiledLimits } from './validate/index.js';
 import { toPlainJson } from './validate/plain.js';
-import { background } from './timers.js';
+import { background, monotonicNow, randomSeed } from './timers.js';
+import { checkAnswer } from './delivery/answers.js';
+import { callTransport } from './delivery/call.js';
+import { listenToPage } from './delivery/page-lifecycle.js';
+import { adoptOrphans } from './delivery/adopt.js';
+import { SessionWaitWarning } from './delivery/session-wait.js';
+import { Causes, deadLetterEvent, type DeadLetterJson } from './delivery/causes.js';
+import { checkOptions } from './options.js';
+import { isBrowser, randomId } from './env.js';
+import type {
+  ClientErrorCode,
+  ClientErrorEvent,
+  ClientOptions,
+  DeliveredEvent,
+  DeliveryStats,
+  Feedback,
+  FlushReport,
+  PendingUpdate,
+  Receipt,
+} from './client-types.js';
 
-/** A feedback object: any JSON structure with an object at the top. */
-export type Feedback = { [key: string]: FeedbackValue };
-export type FeedbackValue = boolean | number | string | FeedbackValue[] | { [key: string]: FeedbackValue };
-
-/** Tunables of the C++ delivery engine (all optional; defaults in the README). */
-export interface DeliveryOptions {
-  flushAtUpdates?: number;
-  flushAtBytes?: number;
-  flushIntervalMs?: number;
-  maxRequestUpdates?: number;
-  maxRequestBytes?: number;
-  maxInFlightRequests?: number;
-  retryBaseMs?: number;
-  retryMaxDelayMs?: number;
-  maxAttempts?: number;
-  maxAgeMs?: number;
-  maxQueueUpdates?: number;
-  maxQueueBytes?: number;
-  jitter?: number;
-  /** Request timeout in the transports (default 15000 ms). */
-  timeoutMs?: number;
-}
-
-export interface EditDiffOptions {
-  /** Put the changed text in `edits` (default true); false keeps only ops, offsets and lengths. */
-  includeText?: boolean;
-  maxSegments?: number;
-  maxSegmentChars?: number;
-}
-
-export interface ClientOptions {
-  /** Proxy endpoint (default "/feedback"): the recommended transport, no key in the page. */
-  endpoint?: string;
-  /** "proxy" (default), "honeyhive" (direct, needs apiKey), or your own function. */
-  transport?: 'proxy' | 'honeyhive' | Transport;
-  /** HoneyHive project key, for transport "honeyhive" only. */
-  apiKey?: string;
-  /** Required with apiKey in a browser: the key is visible to every user of the page. */
-  dangerouslyAllowBrowserKey?: boolean;
-  /** HoneyHive data plane URL (transport "honeyhive"); default https://api.dp1.us.honeyhive.ai. */
-  serverUrl?: string;
-  /** Use the legacy PUT /events (event_id in the body). */
-  legacy?: boolean;
-  /** Extra headers on proxy requests (not on beacons: put auth in `token`). */
-  headers?: Record<string, string> | (() => Record<string, string>);
-  /** Signed feedback token from your server, sent with every batch. */
-  token?: string | (() => string | undefined);
-  fetch?: FetchLike;
-  /** Session of the backend trace, if already known. */
-  sessionId?: string;
-  limits?: FeedbackLimits;
-  delivery?: DeliveryOptions;
-  /** Where the queue survives reloads: "auto" (IndexedDB → localStorage → memory) by default in browsers. */
-  persistence?: 'auto' | 'indexeddb' | 'localstorage' | 'memory';
-  /** Storage and lock prefix; different clients on one origin need different names. */
-  namespace?: string;
-  /** Diff options for edits. */
-  edits?: EditDiffOptions;
-  /** Capture options for attach() and the programmatic helpers. */
-  capture?: CaptureOptions;
-  onDelivered?: (event: DeliveredEvent) => void;
-  onError?: (event: ClientErrorEvent) => void;
-  /** Log every delivery decision (true → console.debug, or your function). */
-  debug?: boolean | ((message: string, data?: unknown) => void);
-}
-
-/** What enrichSession / enrichSpan return once the update is queued. */
-export interface Receipt {
-  /** Id of the queued update (stable across retries, the idempotency key). */
-  updateId: string;
-  /** Target event (for session feedback: the session id), null while the session is unknown. */
-  eventId: string | null;
-  /** True when folded into a not-yet-sent update to the same target. */
-  merged: boolean;
-  /** Session feedback captured before the session is known waits for setSession(). */
-  waitingForSession: boolean;
-}
-
-export interface PendingUpdate {
-  id: string;
-  event_id: string | null;
-  feedback: Feedback;
-  attempts: number;
-}
-
-export interface DeliveryStats {
-  queued: number;
-  inFlight: number;
-  waitingForSession: number;
-  sent: number;
-  retried: number;
-  dropped: number;
-  deadLettered: number;
-  /** Where the queue is persisted now ("indexeddb", "localstorage", "memory"). */
-  persistence: string;
-}
-
-export interface FlushReport {
-  delivered: number;
-  retrying: number;
-  deadLettered: number;
-  /** Updates still queued after the flush (backing off, waiting for the session). */
-  queued: number;
-}
-
-export interface DeliveredEvent {
-  updateId: string;
-  eventId: string;
-}
-
-export interface ClientErrorEvent {
-  /** e.g. "rejected", "max_attempts", "max_age", "storage_quota", "transport_error", "invalid_feedback". */
-  code: string;
-  message: string;
-  updateId?: string;
-  eventId?: string;
-  status?: number;
-  feedback?: Feedback;
-  error?: unknown;
-}
+export type {
+  ClientErrorCode,
+  ClientErrorEvent,
+  ClientOptions,
+  DeliveredEvent,
+  DeliveryOptions,
+  DeliveryStats,
+  EditDiffOptions,
+  Feedback,
+  FeedbackValue,
+  FlushReport,
+  PendingUpdate,
+  PersistenceKind,
+  Receipt,
+} from './client-types.js';
+/** @internal */
+export { transportFor } from './delivery/transport-for.js';
 
 interface OutcomeJson {
   ok?: boolean;
@@ -144,33 +58,21 @@ interface OutcomeJson {
   deadLettered?: string[];
 }
 
-interface DeadLetterJson {
-  id: string;
-  event_id: string | null;
-  feedback: Feedback;
-  status: number;
-  reason: string;
-  attempts: number;
-}
-
 type Reason = 'tick' | 'explicit' | 'hidden';
 
 const DEFAULT_TIMEOUT_MS = 15000;
-/** How often a live page looks for queues left by closed tabs (also on becoming visible, and online). */
-const ADOPT_EVERY_MS = 30000;
-let warnedBrowserKey = false;
 
-function isBrowser(): boolean {
-  return typeof window !== 'undefined' && typeof document !== 'undefined';
-}
-
-function randomId(): string {
-  const c = (globalThis as { crypto?: Crypto }).crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
-  return Math.random().toString(36).slice(2) + Date.now().toString(36);
-}
-
-export class FeedbackClient {
+/**
+ * The client: validates and queues synchronously, delivers in the
+ * background. Get one from `init()` (or `createFeedback()`). `F` is your
+ * feedback shape (an interface or a type); it defaults to any JSON object.
+ *
+ * @example
+ * interface MyFeedback { rating?: boolean; comment?: string }
+ * const client = await init<MyFeedback>({ endpoint: '/feedback' });
+ * client.enrichSpan({ eventId, feedback: { rating: true } });
+ */
+export class FeedbackClient<F extends object = Feedback> {
   readonly #module: CoreModule;
   readonly #core: RawClientCore;
   readonly #limits: CompiledLimits;
@@ -179,9 +81,11 @@ export class FeedbackClient {
   readonly #diffOptions: string;
   readonly #debug: ((message: string, data?: unknown) => void) | undefined;
   readonly #delivered = new Set<(e: DeliveredEvent) => void>();
-  readonly #errors = new Set<(e: ClientErrorEvent) => void>();
+  readonly #errors = new Set<(e: ClientErrorEvent<F>) => void>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #requestTargets = new Map<string, Map<string, string>>();
+  /** Per update still queued: why its last attempt failed (and the server's code). */
+  readonly #causes = new Causes();
   /** Requests handed to sendBeacon: in flight for the engine until the page shows again (or timeoutMs). */
   readonly #beacons = new Set<string>();
   #beaconTimer: ReturnType<typeof setTimeout> | undefined;
@@ -193,12 +97,20 @@ export class FeedbackClient {
   #timerAt = Infinity;
   #pumpQueued = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
   #sessionId: string | undefined;
   #traceparent: string | undefined;
+  #warnedBaggage = false;
+  readonly #sessionWait = new SessionWaitWarning(
+    () => (this.#closed ? 0 : this.stats().waitingForSession),
+    (message) => this.#emitError({ code: 'waiting_for_session', message }),
+    (fn) => this.#safely(fn),
+  );
   #flushTotals = { delivered: 0, retrying: 0, deadLettered: 0 };
 
-  /** Use init(); the constructor is for the library itself. */
-  constructor(module: CoreModule, options: ClientOptions, transport: Transport, oneUpdatePerRequest: boolean) {
+  /** Use init(); the constructor is for the library itself. @internal */
+  constructor(module: CoreModule, options: ClientOptions<F>, transport: Transport, oneUpdatePerRequest: boolean) {
+    options = checkOptions(options);
     this.#module = module;
     this.#limits = compileLimits(options.limits);
     this.#transport = transport;
@@ -208,12 +120,12 @@ export class FeedbackClient {
       typeof options.debug === 'function'
         ? options.debug
         : options.debug
-          ? (m, d) => console.debug(`[trace-feedback] ${m}`, d ?? '')
+          ? (m, d) => console.info(`[trace-feedback] ${m}`, d ?? '')
           : undefined;
     const { timeoutMs: _t, ...engine } = options.delivery ?? {};
     const coreOptions = {
       ...(options.limits ? { limits: options.limits } : {}),
-      delivery: { clientId: randomId(), ...engine, ...(oneUpdatePerRequest ? { oneUpdatePerRequest: true } : {}) },
+      delivery: { clientId: randomId(), seed: randomSeed(), ...engine, ...(oneUpdatePerRequest ? { oneUpdatePerRequest: true } : {}) },
     };
     this.#core = new module.ClientCore_raw(JSON.stringify(coreOptions));
     const problems = JSON.parse(this.#core.problems()) as FeedbackIssue[];
@@ -233,8 +145,9 @@ export class FeedbackClient {
     );
   }
 
-  /** Opens persistence, adopts queues left by closed tabs or earlier loads, and starts the loop. */
-  async start(options: ClientOptions): Promise<void> {
+  /** Opens persistence, adopts queues left by closed tabs or earlier loads, and starts the loop. @internal */
+  async start(options: ClientOptions<F>): Promise<void> {
+    options = checkOptions(options);
     const kind = options.persistence ?? (isBrowser() ? 'auto' : 'memory');
     this.#store = await openQueueStore({
       kind,
@@ -258,22 +171,12 @@ export class FeedbackClient {
   async #adopt(saveAnyway = false): Promise<void> {
     const store = this.#store;
     if (!store || this.#closed) return;
-    const orphans = await store.adoptable();
-    if (this.#closed || (orphans.length === 0 && !saveAnyway)) return;
-    const now = Date.now();
-    const absorbed: string[] = [];
-    for (const o of orphans) {
-      const r = JSON.parse(this.#core.absorb(o.snapshot, now)) as { ok: boolean; added?: number; message?: string };
-      this.#log('adopted queue', { key: o.key, ...r });
-      // A queue this version cannot read (a newer format, or damage) is
-      // left in storage: deleting it would lose what a later version reads.
-      if (r.ok) absorbed.push(o.key);
-      else this.#emitError({ code: 'storage_error', message: `could not read a persisted queue: ${r.message ?? ''}` });
-    }
-    // Delete the adopted copies only once ours is durable; if the save
-    // reached memory only, they remain the last persistent copy.
-    if (!(await store.save(this.#core.snapshot()))) return;
-    for (const key of absorbed) await store.release(key);
+    await adoptOrphans(store, this.#core, {
+      saveAnyway,
+      closed: () => this.#closed,
+      log: (m, d) => this.#log(m, d),
+      unreadable: (message) => this.#emitError({ code: 'storage_error', message }),
+    });
   }
 
   #adoptLater(): void {
@@ -289,7 +192,8 @@ export class FeedbackClient {
   // ---- capture -----------------------------------------------------------
 
   /** Feedback on the whole trace (session), like enrich_session(feedback=...). */
-  enrichSession(args: { feedback: Feedback; sessionId?: string }): Receipt {
+  enrichSession(args: { feedback: F; sessionId?: string }): Receipt {
+    this.#open('enrichSession');
     if (args === null || typeof args !== 'object') {
       throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSession expects { feedback, sessionId? }')]);
     }
@@ -302,7 +206,8 @@ export class FeedbackClient {
   }
 
   /** Feedback on one span (event), like enrich_span(feedback=...). */
-  enrichSpan(args: { eventId: string; feedback: Feedback }): Receipt {
+  enrichSpan(args: { eventId: string; feedback: F }): Receipt {
+    this.#open('enrichSpan');
     if (args === null || typeof args !== 'object') {
       throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSpan expects { eventId, feedback }')]);
     }
@@ -326,41 +231,51 @@ export class FeedbackClient {
       // Report the core's findings too, on the parts the walk could check.
       throw new FeedbackValidationError(checkPlain(plain, this.#limits).errors);
     }
-    const r = JSON.parse(this.#core.capture(eventId, plain.text, Date.now())) as Receipt & {
+    const r = JSON.parse(this.#core.capture(eventId, plain.text, monotonicNow())) as Receipt & {
       ok: boolean;
       errors?: FeedbackIssue[];
     };
     if (!r.ok) throw new FeedbackValidationError(r.errors ?? []);
     this.#log('queued', r);
+    if (r.waitingForSession) this.#sessionWait.arm();
     this.#pumpSoon();
     return { updateId: r.updateId, eventId: r.eventId, merged: r.merged, waitingForSession: r.waitingForSession };
   }
 
   attach(root?: ParentNode): void {
+    this.#open('attach');
     this.#capture.attach(root);
   }
+  /** Stops DOM capture; after close() a no-op (close() detached already). */
   detach(): void {
+    if (this.#closed) return;
     this.#capture.detach();
   }
   /** Thumbs up (true) or down (false); the same thumb twice undoes it (see README). */
-  rate(target: Target, up: boolean): unknown {
-    return this.#capture.rate(target, up);
+  rate(target: Target, up: boolean | null): Receipt {
+    this.#open('rate');
+    return this.#capture.rate(target, up) as Receipt;
   }
-  score(target: Target, value: number): unknown {
-    return this.#capture.score(target, value);
+  score(target: Target, value: number): Receipt {
+    this.#open('score');
+    return this.#capture.score(target, value) as Receipt;
   }
-  comment(target: Target, text: string): unknown {
-    return this.#capture.comment(target, text);
+  comment(target: Target, text: string): Receipt {
+    this.#open('comment');
+    return this.#capture.comment(target, text) as Receipt;
   }
-  action(target: Target, name: string): unknown {
-    return this.#capture.action(target, name);
+  action(target: Target, name: string): Receipt {
+    this.#open('action');
+    return this.#capture.action(target, name) as Receipt;
   }
-  edit(target: Target, original: string, edited: string): unknown {
-    return this.#capture.edit(target, original, edited);
+  edit(target: Target, original: string, edited: string): Receipt {
+    this.#open('edit');
+    return this.#capture.edit(target, original, edited) as Receipt;
   }
 
   /** Diff of an answer and its edited version, computed in the C++ core. */
   diff(original: string, edited: string): { edits: Array<Record<string, unknown>>; edit_stats: Record<string, number | boolean> } {
+    this.#open('diff');
     const r = JSON.parse(this.#module.diff_raw(String(original), String(edited), this.#diffOptions));
     if (r.error) throw new TraceFeedbackError(r.error.code, r.error.message);
     return r;
@@ -379,10 +294,11 @@ export class FeedbackClient {
 
   /** Sets the session of the backend trace; session feedback waiting for it is sent. */
   setSession(sessionId: string): void {
+    this.#open('setSession');
     const bad = checkId('sessionId', sessionId);
     if (bad) throw new FeedbackValidationError([bad]);
     if (sessionId === this.#sessionId) return;
-    const r = JSON.parse(this.#core.setSession(sessionId, Date.now())) as { ok: boolean; message?: string };
+    const r = JSON.parse(this.#core.setSession(sessionId, monotonicNow())) as { ok: boolean; message?: string };
     if (!r.ok) throw new TraceFeedbackError('invalid_session', r.message ?? 'session refused');
     this.#sessionId = sessionId;
     this.#log('session', r);
@@ -393,20 +309,46 @@ export class FeedbackClient {
    * Reads the session from a response's W3C `baggage` header (keys
    * session_id, honeyhive_session_id, honeyhive.session_id) and keeps its
    * `traceparent`. Returns the session id, or undefined if none was found.
+   * Never throws: a `session_id` that is not a UUID (other middleware uses
+   * the key too) is ignored, the linked session kept, and one warning
+   * `invalid_session_in_baggage` goes to onError. After close() it does nothing.
    * Cross-origin responses must expose the headers
    * (Access-Control-Expose-Headers: baggage, traceparent).
    */
   linkFromResponse(source: HeaderSource): string | undefined {
+    if (this.#closed) return undefined;
     const traceparent = readHeader(source, 'traceparent');
     if (traceparent) this.#traceparent = traceparent;
     const id = sessionFromBaggage(readHeader(source, 'baggage'));
     if (id === undefined) return undefined;
-    this.setSession(id);
+    // Other middleware uses `session_id` in baggage too, and apps call this
+    // on every response: a value that is not ours must not break the page
+    // or unlink the session already known.
+    if (checkId('sessionId', id)) {
+      this.#log('ignored a non-UUID session_id in baggage', { value: id.slice(0, 60), kept: this.#sessionId });
+      if (!this.#warnedBaggage) {
+        this.#warnedBaggage = true;
+        this.#emitError({
+          code: 'invalid_session_in_baggage',
+          message:
+            `ignored baggage session_id ${JSON.stringify(id.length > 60 ? id.slice(0, 60) + '...' : id)}: not a UUID ` +
+            `(kept ${this.#sessionId === undefined ? 'no session' : `session ${this.#sessionId}`})`,
+        });
+      }
+      return undefined;
+    }
+    try {
+      this.setSession(id);
+    } catch (e) {
+      this.#reportError(e, 'link');
+      return undefined;
+    }
     return id;
   }
 
   /** Reads <meta name="honeyhive-session-id" content="..."> from the page. */
   linkFromMeta(doc: Document | undefined = isBrowser() ? document : undefined): string | undefined {
+    if (this.#closed) return undefined;
     const content = doc?.querySelector('meta[name="honeyhive-session-id"]')?.getAttribute('content')?.trim();
     if (!content) return undefined;
     this.setSession(content);
@@ -415,11 +357,13 @@ export class FeedbackClient {
 
   // ---- seeing what happens -----------------------------------------------
 
-  pending(): PendingUpdate[] {
-    return JSON.parse(this.#core.pending()) as PendingUpdate[];
+  pending(): PendingUpdate<F>[] {
+    this.#open('pending');
+    return JSON.parse(this.#core.pending()) as PendingUpdate<F>[];
   }
 
   stats(): DeliveryStats {
+    this.#open('stats');
     const s = JSON.parse(this.#core.stats()) as Omit<DeliveryStats, 'persistence'>;
     return {
       queued: s.queued,
@@ -433,12 +377,16 @@ export class FeedbackClient {
     };
   }
 
+  /** Subscribes; after close() nothing more is delivered, so it is a no-op. */
   onDelivered(callback: (event: DeliveredEvent) => void): () => void {
+    if (this.#closed) return () => false;
     this.#delivered.add(callback);
     return () => this.#delivered.delete(callback);
   }
 
-  onError(callback: (event: ClientErrorEvent) => void): () => void {
+  /** Subscribes; after close() a no-op. */
+  onError(callback: (event: ClientErrorEvent<F>) => void): () => void {
+    if (this.#closed) return () => false;
     this.#errors.add(callback);
     return () => this.#errors.delete(callback);
   }
@@ -449,6 +397,7 @@ export class FeedbackClient {
    * after a failure stay queued and are counted in `queued`.
    */
   async flush(): Promise<FlushReport> {
+    if (this.#closed) return { delivered: 0, retrying: 0, deadLettered: 0, queued: 0 };
     const before = { ...this.#flushTotals };
     for (let round = 0; round < 1000 && !this.#closed; round++) {
       this.#pump('explicit');
@@ -463,9 +412,19 @@ export class FeedbackClient {
     };
   }
 
-  /** Flushes (best effort), persists, stops timers and listeners, frees the core. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Flushes (best effort), persists, stops timers and listeners, frees the
+   * core. Calling it again waits for the same close. Afterwards every method
+   * throws TraceFeedbackError `closed`, except the documented no-ops:
+   * close(), flush() (an empty report), detach(), linkFromResponse(),
+   * linkFromMeta(), onDelivered()/onError(), and the sessionId/traceparent getters.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     try {
       await this.flush();
     } catch (e) {
@@ -477,6 +436,7 @@ export class FeedbackClient {
     for (const off of this.#listeners.splice(0)) off();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
+    this.#sessionWait.stop();
     try {
       await this.#store?.save(this.#core.snapshot());
       await this.#store?.close();
@@ -504,7 +464,7 @@ export class FeedbackClient {
     try {
       const offline = reason !== 'hidden' && isBrowser() && navigator.onLine === false;
       if (!offline) {
-        const requests = JSON.parse(this.#core.takeReady(Date.now(), reason)) as WireRequest[] | { ok: false; message: string };
+        const requests = JSON.parse(this.#core.takeReady(monotonicNow(), reason)) as WireRequest[] | { ok: false; message: string };
         if (!Array.isArray(requests)) throw new TraceFeedbackError('internal', requests.message);
         for (const request of requests) this.#send(request, reason === 'hidden');
       } else {
@@ -520,7 +480,7 @@ export class FeedbackClient {
 
   #schedule(offline: boolean): void {
     if (offline) return; // the `online` event resumes
-    const now = Date.now();
+    const now = monotonicNow();
     const wake = this.#core.nextWake(now);
     if (wake < 0) return;
     if (this.#timer !== undefined && this.#timerAt <= wake) return;
@@ -538,15 +498,13 @@ export class FeedbackClient {
     this.#requestTargets.set(request.id, targets);
     this.#log(hidden ? 'sending (page hidden)' : 'sending', { request: request.id, updates: request.updates.length, bytes: request.bytes });
     const done = (async () => {
-      let results: WireResult[] | null;
-      try {
-        results = await this.#transport(request, { hidden, timeoutMs: this.#timeoutMs });
-      } catch (e) {
-        this.#reportError(e, 'transport');
-        results = request.updates.map((u) => ({ id: u.id, status: 0 }));
-      }
+      const answer = await callTransport(this.#transport, request, hidden, this.#timeoutMs, (e) => this.#reportError(e, 'transport'));
       if (this.#closed) return;
-      if (results === null) {
+      if ('cause' in answer) {
+        this.#requestFailed(request, answer.cause);
+        return;
+      }
+      if (answer.results === null) {
         // A beacon's outcome is unknowable. Settling it at once as a
         // network error made it "due" again, so the pagehide that follows
         // every visibilitychange→hidden beaconed the same updates a second
@@ -559,16 +517,38 @@ export class FeedbackClient {
         this.#armBeaconTimer();
         return;
       }
-      const raw = this.#core.onResult(request.id, JSON.stringify(results), Date.now());
-      this.#settled(request.id, JSON.parse(raw) as OutcomeJson, results);
+      const checked = checkAnswer(request, answer.results);
+      if (!checked.ok) {
+        this.#requestFailed(request, `malformed answer: ${checked.why}`);
+        return;
+      }
+      this.#causes.noteResults(checked.results);
+      const outcome = JSON.parse(this.#core.onResult(request.id, JSON.stringify(checked.results), monotonicNow())) as OutcomeJson & {
+        message?: string;
+      };
+      // The engine refusing an answer must not leave the request in flight.
+      if (outcome.ok === false) this.#requestFailed(request, `malformed answer: ${outcome.message ?? 'refused by the engine'}`);
+      else this.#settled(request.id, outcome, checked.results);
     })()
-      .catch((e) => this.#reportError(e, 'delivery'))
+      .catch((e) => {
+        this.#reportError(e, 'delivery');
+        // Whatever threw, nothing stays in flight for the life of the page.
+        if (!this.#closed && !this.#beacons.has(request.id)) this.#safely(() => this.#requestFailed(request, `delivery: ${String(e)}`));
+      })
       .finally(() => {
         this.#inFlight.delete(request.id);
         if (!this.#beacons.has(request.id)) this.#requestTargets.delete(request.id);
         if (!this.#closed && !hidden) this.#pump('tick');
       });
     this.#inFlight.set(request.id, done);
+  }
+
+  /** Every update of the request failed without an answer of its own. */
+  #requestFailed(request: WireRequest, cause: string): void {
+    this.#causes.noteFailed(request.updates.map((u) => u.id), cause);
+    this.#log('request failed', { request: request.id, cause });
+    const outcome = JSON.parse(this.#core.onRequestFailed(request.id, 0, '', cause, monotonicNow())) as OutcomeJson;
+    this.#settled(request.id, outcome, null);
   }
 
   #armBeaconTimer(): void {
@@ -584,10 +564,12 @@ export class FeedbackClient {
     if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
     this.#beaconTimer = undefined;
     if (this.#beacons.size === 0 || this.#closed) return;
-    const now = Date.now();
+    const now = monotonicNow();
     for (const id of [...this.#beacons]) {
       this.#beacons.delete(id);
-      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', now)) as OutcomeJson;
+      const cause = 'beacon sent while the page was hidden; outcome unknown';
+      this.#causes.noteFailed([...(this.#requestTargets.get(id)?.keys() ?? [])], cause);
+      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', cause, now)) as OutcomeJson;
       this.#settled(id, outcome, null);
       this.#requestTargets.delete(id);
     }
@@ -617,46 +599,31 @@ export class FeedbackClient {
     const letters = JSON.parse(this.#core.takeDeadLetters()) as DeadLetterJson[];
     if (!Array.isArray(letters)) return;
     this.#flushTotals.deadLettered += letters.length;
-    for (const d of letters) {
-      this.#emitError({
-        code: d.reason,
-        message: `update ${d.id} to ${d.event_id ?? 'the session'} was given up (${d.reason}, last status ${d.status}, ${d.attempts} attempts)`,
-        updateId: d.id,
-        ...(d.event_id ? { eventId: d.event_id } : {}),
-        status: d.status,
-        feedback: d.feedback,
-      });
-    }
+    for (const d of letters) this.#emitError(deadLetterEvent<F>(d, this.#causes.take(d.id)));
   }
 
   #listen(): void {
-    if (!isBrowser()) return;
-    const on = (target: EventTarget, type: string, fn: () => void) => {
-      const handler = () => this.#safely(fn);
-      target.addEventListener(type, handler);
-      this.#listeners.push(() => target.removeEventListener(type, handler));
-    };
-    const hide = () => {
-      this.#pump('hidden');
-      this.#store?.saveNow(this.#core.snapshot());
-    };
-    on(document, 'visibilitychange', () => {
-      if (document.visibilityState === 'hidden') {
-        hide();
-      } else {
-        this.#settleBeacons();
-        this.#adoptLater();
-      }
-    });
-    on(window, 'pagehide', hide);
-    on(window, 'pageshow', () => this.#settleBeacons());
-    on(window, 'online', () => {
-      this.#pump('explicit');
-      this.#adoptLater();
-    });
-    // Tabs closed while this one lives leave queues behind: look now and then.
-    const every = setInterval(() => this.#safely(() => this.#adoptLater()), ADOPT_EVERY_MS);
-    this.#listeners.push(() => clearInterval(every));
+    this.#listeners.push(
+      ...listenToPage(
+        {
+          hidden: () => {
+            this.#pump('hidden');
+            this.#store?.saveNow(this.#core.snapshot());
+          },
+          shown: () => {
+            this.#settleBeacons();
+            this.#adoptLater();
+          },
+          pageshow: () => this.#settleBeacons(),
+          online: () => {
+            this.#pump('explicit');
+            this.#adoptLater();
+          },
+          adoptTick: () => this.#adoptLater(),
+        },
+        (fn) => this.#safely(fn),
+      ),
+    );
   }
 
   // ---- errors and logging ------------------------------------------------
@@ -667,10 +634,12 @@ export class FeedbackClient {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    this.#emitError({ code: `${context}_error`, message: `${context}: ${message}`, error });
+    // "capture.action" and the like report as capture_error.
+    const code = `${context.split('.')[0]}_error` as ClientErrorCode;
+    this.#emitError({ code, message: `${context}: ${message}`, error });
   }
 
-  #emitError(event: ClientErrorEvent): void {
+  #emitError(event: ClientErrorEvent<F>): void {
     this.#log('error', event);
     if (this.#errors.size === 0) {
       // Nobody listens: say it once on the console rather than lose it.
@@ -678,6 +647,11 @@ export class FeedbackClient {
       return;
     }
     for (const cb of this.#errors) this.#safely(() => cb(event));
+  }
+
+  /** The core handle is freed at close(): say so, rather than Embind's raw error. */
+  #open(method: string): void {
+    if (this.#closed) throw new TraceFeedbackError('closed', `${method}(): this FeedbackClient was closed`);
   }
 
   #safely(fn: () => void): void {
@@ -694,47 +668,6 @@ export class FeedbackClient {
   }
 }
 
-function issue(path: string, code: string, what: string): FeedbackIssue {
+function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
   return { path, code, message: `${path}: ${what} (${code})` };
-}
-
-/** Picks the transport from the options; refuses a browser key without consent. */
-export function transportFor(options: ClientOptions): { transport: Transport; oneUpdatePerRequest: boolean } {
-  const t = options.transport ?? 'proxy';
-  if (typeof t === 'function') return { transport: t, oneUpdatePerRequest: false };
-  if (t === 'honeyhive') {
-    if (!options.apiKey) throw new TraceFeedbackError('invalid_options', 'transport "honeyhive" needs apiKey');
-    if (isBrowser()) {
-      if (options.dangerouslyAllowBrowserKey !== true) {
-        throw new TraceFeedbackError(
-          'browser_key_refused',
-          'transport "honeyhive" puts your HoneyHive API key in the page, readable by every user. ' +
-            'Use the proxy transport (trace-feedback/server), or pass dangerouslyAllowBrowserKey: true if you accept that.',
-        );
-      }
-      if (!warnedBrowserKey) {
-        warnedBrowserKey = true;
-        console.warn('[trace-feedback] the HoneyHive API key is in the page (dangerouslyAllowBrowserKey); prefer the proxy transport');
-      }
-    }
-    return {
-      transport: honeyhiveTransport({
-        apiKey: options.apiKey,
-        serverUrl: options.serverUrl ?? DEFAULT_SERVER_URL,
-        legacy: options.legacy,
-        fetch: options.fetch,
-      }),
-      oneUpdatePerRequest: true,
-    };
-  }
-  if (t !== 'proxy') throw new TraceFeedbackError('invalid_options', `unknown transport "${String(t)}"`);
-  return {
-    transport: proxyTransport({
-      endpoint: options.endpoint ?? '/feedback',
-      headers: options.headers,
-      token: options.token,
-      fetch: options.fetch,
-    }),
-    oneUpdatePerRequest: false,
-  };
 }

@@ -1,12 +1,65 @@
 // The library's error types. Bad input is reported as data first
 // (FeedbackIssue) and thrown only from the synchronous capture calls.
 
+/**
+ * Every stable code of a FeedbackIssue (README, "Validation"): the core's
+ * HoneyHive rules and caps, what the JavaScript walk finds that JSON cannot
+ * carry, and the argument checks of the capture helpers.
+ */
+export type FeedbackIssueCode =
+  // the core's rules and caps
+  | 'not_an_object'
+  | 'empty_key'
+  | 'key_contains_dot'
+  | 'key_too_long'
+  | 'forbidden_key'
+  | 'invalid_utf8'
+  | 'null_value'
+  | 'non_finite_number'
+  | 'string_too_long'
+  | 'wrong_type'
+  | 'out_of_range'
+  | 'max_object_depth'
+  | 'max_array_depth'
+  | 'too_large'
+  | 'too_many_issues'
+  | 'invalid_options'
+  // what JSON cannot carry (the JavaScript walk)
+  | 'not_plain_object'
+  | 'unsupported_type'
+  | 'lone_surrogate'
+  | 'circular_reference'
+  | 'sparse_array'
+  | 'getter_threw'
+  // ids and capture arguments
+  | 'invalid_id'
+  | 'invalid_argument'
+  | 'invalid_target'
+  | 'invalid_score'
+  | 'invalid_rating'
+  | 'empty_comment'
+  | 'invalid_action'
+  | 'reserved_field'
+  | 'missing_comment_field';
+
+/** Codes of TraceFeedbackError (thrown or rejected, never from a background path). */
+export type TraceFeedbackErrorCode =
+  | 'invalid_options'
+  | 'closed'
+  | 'wasm_load_failed'
+  | 'not_initialized'
+  | 'browser_key_refused'
+  | 'invalid_session'
+  | 'invalid_root'
+  | 'invalid_argument'
+  | 'internal';
+
 /** One broken rule: where, which rule (a stable code), and what to do. */
 export interface FeedbackIssue {
   /** Drill-down path of the offending field, e.g. "feedback.step1.retry". */
   path: string;
   /** Stable code, listed in the README (e.g. "max_object_depth"). */
-  code: string;
+  code: FeedbackIssueCode;
   /** A sentence naming the path and the rule. */
   message: string;
 }
@@ -30,8 +83,8 @@ export class FeedbackValidationError extends Error {
 
 /** Any other failure the library reports: loading, options, internal state. */
 export class TraceFeedbackError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: TraceFeedbackErrorCode;
+  constructor(code: TraceFeedbackErrorCode, message: string) {
     super(message);
     this.name = 'TraceFeedbackError';
     this.code = code;

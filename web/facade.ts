@@ -74,7 +74,7 @@ function errorEvent(error: unknown, context: string): ClientErrorEvent {
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = e && typeof e.code === 'string' ? e.code : 'facade_error';
   const message = e && typeof e.message === 'string' ? e.message : String(error);
-  return { code, message: `${context}: ${message}`, error };
+  return { code: code as ClientErrorEvent['code'], message: `${context}: ${message}`, error };
 }
 
 /**

@@ -35,7 +35,9 @@ export { createFeedback, type FeedbackHandle } from './facade.js';
 export { validateFeedback } from './entry/validate.js';
 export type {
   ClientOptions,
+  ClientErrorCode,
   ClientErrorEvent,
+  PersistenceKind,
   DeliveredEvent,
   DeliveryOptions,
   DeliveryStats,
@@ -47,7 +49,13 @@ export type {
   PendingUpdate,
   Receipt,
 } from './client.js';
-export { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue } from './errors.js';
+export {
+  FeedbackValidationError,
+  TraceFeedbackError,
+  type FeedbackIssue,
+  type FeedbackIssueCode,
+  type TraceFeedbackErrorCode,
+} from './errors.js';
 export { isUuid } from './ids.js';
 export { parseBaggage, sessionFromBaggage, BAGGAGE_SESSION_KEYS } from './session.js';
 export type { FeedbackLimits, ValidationResult } from './validate/index.js';

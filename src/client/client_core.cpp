@@ -68,7 +68,7 @@ std::string ClientCore::capture(const std::string& event_id, const std::string& 
   // The hot path of every enrichSpan / enrichSession: one parse, one
   // validation walk, one enqueue (merge), one small result string.
   Issues issues;
-  json feedback = parse_json(feedback_json, "feedback", issues);
+  json feedback = parse_feedback_text(feedback_json, limits_, issues);
   if (issues.empty()) issues = validate_feedback(feedback, limits_);
   if (issues.empty() && (!engine_.usable() || !std::isfinite(now) || now < 0 || now > 9e15)) {
     issues.push_back({"now", "invalid_argument", "now: not a usable time (invalid_argument)"});

@@ -75,6 +75,7 @@ Config clamp_config(Config c) {
   if (c.jitter > 1.0) c.jitter = 1.0;
   at_least(c.max_queue_updates, std::size_t{1});
   at_least(c.max_queue_bytes, std::size_t{1024});
+  c.seed &= (uint64_t{1} << 53) - 1;  // exact as a JS number in the snapshot
   return c;
 }
 

@@ -43,6 +43,9 @@ struct Config {
   // until first capture + this, then dead-lettered as unknown_event.
   int64_t unknown_event_retry_ms = 120000;
   double jitter = 0.2;  // delay * (1 ± jitter)
+  // Jitter entropy: the client passes 53 random bits per page
+  // (crypto.getRandomValues), so clients that failed in the same outage
+  // do not retry in lockstep. Kept to 53 bits so it survives JSON in JS.
   uint64_t seed = 1;
 
   // Caps on what the engine holds.

@@ -80,12 +80,26 @@ void Engine::dead_letter(Entry e, std::string reason) {
   d.status = e.last_status;
   d.reason = std::move(reason);
   d.attempts = e.attempts;
+  d.cause = std::move(e.last_cause);
   ++s_.counters.dead_lettered;
   push_dead_letter(s_, std::move(d));
 }
 
+int64_t Engine::peek(int64_t wall) const {
+  if (!clock_started_) return wall;
+  return clock_now_ + std::clamp<int64_t>(wall - clock_wall_, 0, kMaxClockStepMs);
+}
+
+int64_t Engine::advance(int64_t wall) const {
+  clock_now_ = peek(wall);
+  clock_wall_ = wall;
+  clock_started_ = true;
+  return clock_now_;
+}
+
 EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& feedback,
-                              int64_t now) {
+                              int64_t wall) {
+  const int64_t now = advance(wall);
   EnqueueResult r;
   if (!event_id.empty() && !valid_event_id(event_id)) {
     r.error = Error::invalid_event_id;
@@ -118,6 +132,8 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
   for (auto it = s_.queue.rbegin(); it != s_.queue.rend(); ++it) {
     if (it->event_id != target) continue;
     if (!never_sent(it->attempts, it->request_id)) break;
+    // Merge barrier: a change object <-> non-object starts a new update.
+    if (merge_changes_shape(it->feedback, feedback)) break;
     nlohmann::json merged = it->feedback;
     merge_feedback(merged, feedback);
     const std::size_t bytes = bytes_of(it->id, it->event_id, merged);
@@ -186,7 +202,8 @@ SessionResult Engine::set_session(std::string_view session_id, int64_t /*now*/) 
     }
     if (prev) {
       Entry& p = kept[*prev];
-      if (never_sent(p.attempts, p.request_id) && never_sent(e.attempts, e.request_id)) {
+      if (never_sent(p.attempts, p.request_id) && never_sent(e.attempts, e.request_id) &&
+          !merge_changes_shape(p.feedback, e.feedback)) {
         nlohmann::json merged = p.feedback;
         merge_feedback(merged, e.feedback);
         const std::size_t bytes = bytes_of(p.id, p.event_id, merged);

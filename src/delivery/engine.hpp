@@ -37,6 +37,16 @@ namespace tf::delivery {
 inline constexpr std::size_t kMaxEventIdBytes = 128;
 bool valid_event_id(std::string_view id);
 
+// Clock steps (issue 11.5). `now` is meant to be monotonic within a page
+// (performance.timeOrigin + performance.now()), but a caller's clock may
+// still jump. The engine runs on its own timeline, advanced by each call's
+// `now - previous now` clamped to [0, kMaxClockStepMs]: a backward jump
+// never stretches a delay past its own length, a forward jump ages
+// nothing by more than an hour. next_wake() asks to be woken at least every
+// kMaxWakeMs while anything is timed, so real waits are never clamped.
+inline constexpr int64_t kMaxClockStepMs = 3'600'000;
+inline constexpr int64_t kMaxWakeMs = kMaxClockStepMs / 2;
+
 // Bytes of {"updates":[ ... ]} around the comma-separated updates.
 inline constexpr std::size_t kRequestOverheadBytes = 14;
 
@@ -63,8 +73,18 @@ class Engine {
   // An unknown (stale, already settled) request id changes nothing.
   ResultOutcome on_result(std::string_view request_id, const std::vector<UpdateResult>& results,
                           int64_t now);
+  // The whole request failed (network, CORS, a malformed answer, ...):
+  // `cause` says how, in words, and is kept per update for its dead letter.
   ResultOutcome on_request_failed(std::string_view request_id, int status,
-                                  std::string_view retry_after, int64_t now);
+                                  std::string_view retry_after, std::string_view cause,
+                                  int64_t now);
+  ResultOutcome on_request_failed(std::string_view request_id, int status,
+                                  std::string_view retry_after, int64_t now) {
+    return on_request_failed(request_id, status, retry_after, {}, now);
+  }
+
+  // Update ids of an in-flight request, or nullptr for an unknown one.
+  const std::vector<std::string>* request_updates(std::string_view request_id) const;
 
   // The page cannot learn the outcome of what is in flight (reload,
   // unload, sendBeacon): make it retryable now, same ids and content. Not
@@ -99,6 +119,7 @@ class Engine {
     int64_t next_attempt_ms = 0;
     int64_t retry_after_until_ms = 0;  // > 0: the server asked to wait
     int last_status = 0;
+    std::string last_cause;  // why the last attempt failed, "" if none
     std::size_t bytes = 0;
     std::string request_id;  // non-empty while in flight
   };
@@ -123,14 +144,29 @@ class Engine {
   void expire(int64_t now);
   std::vector<std::size_t> heads() const;
   bool flush_due(int64_t now, const std::vector<std::size_t>& heads) const;
-  void settle(std::size_t index, const UpdateResult& r, int64_t now, ResultOutcome& out);
+  void settle(std::size_t index, const UpdateResult& r, int64_t now, int64_t wall,
+              ResultOutcome& out);
 
-  // Snapshot parsing (engine_snapshot.cpp).
-  LoadResult parse_snapshot(const nlohmann::json& snap, int64_t now, State& out) const;
+  // The engine's timeline (see kMaxClockStepMs): advance() moves it to the
+  // caller's `wall` and returns the engine time; peek() does not move it.
+  // advance() is const because next_wake() observes time too: the
+  // clock is the caller's, not part of the engine's state.
+  int64_t advance(int64_t wall) const;
+  int64_t peek(int64_t wall) const;
+  std::optional<int64_t> next_wake_engine_time(int64_t now) const;
+
+  // Snapshot parsing (engine_snapshot.cpp): persisted times are the
+  // caller's clock (`wall`), engine times are `now`.
+  LoadResult parse_snapshot(const nlohmann::json& snap, int64_t wall, int64_t engine_now,
+                            State& out) const;
   void push_dead_letter(State& st, DeadLetter d) const;
 
   Config config_;
   State s_;
+  // The clock survives restore(): it is this page's, not the snapshot's.
+  mutable bool clock_started_ = false;
+  mutable int64_t clock_now_ = 0;   // engine time at the last call
+  mutable int64_t clock_wall_ = 0;  // the caller's `now` at the last call
 };
 
 }  // namespace tf::delivery

@@ -56,7 +56,8 @@ bool Engine::flush_due(int64_t now, const std::vector<std::size_t>& heads) const
 //            returned requests stays within hidden_budget_bytes, the
 //            keepalive/sendBeacon quota; what does not fit stays queued.
 // Updates older than max_age_ms are dead-lettered first in every case.
-std::vector<Request> Engine::take_ready(int64_t now, FlushReason reason) {
+std::vector<Request> Engine::take_ready(int64_t wall, FlushReason reason) {
+  const int64_t now = advance(wall);
   expire(now);
   const bool hidden = reason == FlushReason::hidden;
   std::size_t slots = std::numeric_limits<std::size_t>::max();
@@ -121,10 +122,12 @@ std::vector<Request> Engine::take_ready(int64_t now, FlushReason reason) {
   return out;
 }
 
-void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, ResultOutcome& out) {
+void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, int64_t wall,
+                    ResultOutcome& out) {
   Entry& e = s_.queue[index];
   e.request_id.clear();
   e.last_status = r.status;
+  e.last_cause = r.cause.empty() ? describe_failure(r.status, r.code) : bounded_cause(r.cause);
   const std::string id = e.id;
   auto extract = [&]() {
     Entry moved = std::move(s_.queue[index]);
@@ -160,7 +163,8 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
     return;
   }
   int64_t delay = 0;
-  if (auto asked = parse_retry_after(r.retry_after, now)) {
+  // An HTTP-date Retry-After is read against the caller's clock.
+  if (auto asked = parse_retry_after(r.retry_after, wall)) {
     delay = std::min(*asked, config_.retry_after_max_ms);
     e.retry_after_until_ms = now + delay;
   } else {
@@ -180,7 +184,8 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, Resul
 }
 
 ResultOutcome Engine::on_result(std::string_view request_id,
-                                const std::vector<UpdateResult>& results, int64_t now) {
+                                const std::vector<UpdateResult>& results, int64_t wall) {
+  const int64_t now = advance(wall);
   ResultOutcome out;
   auto it = s_.in_flight.find(std::string(request_id));
   if (it == s_.in_flight.end()) return out;
@@ -193,7 +198,7 @@ ResultOutcome Engine::on_result(std::string_view request_id,
     if (e == s_.queue.end() || e->request_id != request_id) continue;
     // An update the response did not mention is treated as not delivered:
     // resending it is safe, losing it is not.
-    UpdateResult missing{id, 0, ""};
+    UpdateResult missing{id, 0, "", "", "the answer did not mention this update"};
     const UpdateResult* r = &missing;
     for (const auto& candidate : results) {
       if (candidate.update_id == id) {
@@ -201,22 +206,31 @@ ResultOutcome Engine::on_result(std::string_view request_id,
         break;
       }
     }
-    settle(static_cast<std::size_t>(e - s_.queue.begin()), *r, now, out);
+    settle(static_cast<std::size_t>(e - s_.queue.begin()), *r, now, wall, out);
   }
   return out;
 }
 
 ResultOutcome Engine::on_request_failed(std::string_view request_id, int status,
-                                        std::string_view retry_after, int64_t now) {
+                                        std::string_view retry_after, std::string_view cause,
+                                        int64_t now) {
   std::vector<UpdateResult> results;
   auto it = s_.in_flight.find(std::string(request_id));
   if (it != s_.in_flight.end()) {
-    for (const auto& id : it->second) results.push_back({id, status, std::string(retry_after)});
+    for (const auto& id : it->second) {
+      results.emplace_back(id, status, std::string(retry_after), "", std::string(cause));
+    }
   }
   return on_result(request_id, results, now);
 }
 
-std::vector<std::string> Engine::abandon_in_flight(int64_t now) {
+const std::vector<std::string>* Engine::request_updates(std::string_view request_id) const {
+  auto it = s_.in_flight.find(std::string(request_id));
+  return it == s_.in_flight.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Engine::abandon_in_flight(int64_t wall) {
+  const int64_t now = advance(wall);
   std::vector<std::string> ids;
   for (auto& e : s_.queue) {
     if (e.request_id.empty()) continue;
@@ -229,7 +243,15 @@ std::vector<std::string> Engine::abandon_in_flight(int64_t now) {
   return ids;
 }
 
-std::optional<int64_t> Engine::next_wake(int64_t now) const {
+std::optional<int64_t> Engine::next_wake(int64_t wall) const {
+  const int64_t now = advance(wall);
+  const auto at = next_wake_engine_time(now);
+  if (!at) return std::nullopt;
+  // Back to the caller's clock; at least every kMaxWakeMs (see engine.hpp).
+  return wall + std::min(*at - now, kMaxWakeMs);
+}
+
+std::optional<int64_t> Engine::next_wake_engine_time(int64_t now) const {
   std::optional<int64_t> best;
   auto consider = [&](int64_t t) {
     t = std::max(t, now);

@@ -3,11 +3,11 @@
 // Format (version 1), snake_case like the wire format:
 //   {"format":"trace-feedback-queue","version":1,
 //    "client_id":"tab-a","next_update":7,"next_request":3,
-//    "session_id":"…"|null,"rng":"<16 hex digits>",
+//    "session_id":"…"|null,"seed":N,"written_ms":N,"rng":"<16 hex digits>",
 //    "updates":[{"id","event_id"|null,"feedback","attempts",
 //                "first_enqueued_ms","next_attempt_ms",
-//                "retry_after_until_ms","last_status","in_flight"}],
-//    "dead_letters":[{"id","event_id"|null,"feedback","status","reason","attempts"}],
+//                "retry_after_until_ms","last_status","last_cause"?,"in_flight"}],
+//    "dead_letters":[{"id","event_id"|null,"feedback","status","reason","attempts","cause"?}],
 //    "stats":{"sent","retried","dropped","dead_lettered","dead_letters_evicted",
 //             "queued","in_flight","waiting_for_session"}}
 // A snapshot is read as hostile input (it comes back from storage another
@@ -88,6 +88,14 @@ uint64_t counter_after(const std::string& prefix, const std::vector<const std::s
   return next;
 }
 
+// Optional (older snapshots lack it); cut to kMaxCauseBytes.
+bool read_cause(const nlohmann::json* j, std::string& to) {
+  if (j == nullptr || j->is_null()) return true;
+  if (!j->is_string()) return false;
+  to = bounded_cause(j->get_ref<const std::string&>());
+  return true;
+}
+
 nlohmann::json id_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
@@ -95,16 +103,22 @@ nlohmann::json id_or_null(const std::string& s) {
 }  // namespace
 
 nlohmann::json Engine::snapshot() const {
+  // Engine time → the caller's clock of the last call: a snapshot crosses
+  // page loads, where only the caller's (epoch-like) clock means anything.
+  const int64_t offset = clock_started_ ? clock_wall_ - clock_now_ : 0;
+  auto wall = [&](int64_t t) { return std::max<int64_t>(0, t + offset); };
   auto updates = nlohmann::json::array();
   for (const auto& e : s_.queue) {
     updates.push_back({{"id", e.id},
                        {"event_id", id_or_null(e.event_id)},
                        {"feedback", e.feedback},
                        {"attempts", e.attempts},
-                       {"first_enqueued_ms", e.first_enqueued_ms},
-                       {"next_attempt_ms", e.next_attempt_ms},
-                       {"retry_after_until_ms", e.retry_after_until_ms},
+                       {"first_enqueued_ms", wall(e.first_enqueued_ms)},
+                       {"next_attempt_ms", wall(e.next_attempt_ms)},
+                       {"retry_after_until_ms",
+                        e.retry_after_until_ms > 0 ? wall(e.retry_after_until_ms) : 0},
                        {"last_status", e.last_status},
+                       {"last_cause", e.last_cause},
                        {"in_flight", !e.request_id.empty()}});
   }
   auto dead = nlohmann::json::array();
@@ -114,7 +128,8 @@ nlohmann::json Engine::snapshot() const {
                     {"feedback", d.feedback},
                     {"status", d.status},
                     {"reason", d.reason},
-                    {"attempts", d.attempts}});
+                    {"attempts", d.attempts},
+                    {"cause", d.cause}});
   }
   const Stats st = stats();
   return {{"format", kFormat},
@@ -123,6 +138,8 @@ nlohmann::json Engine::snapshot() const {
           {"next_update", s_.next_update},
           {"next_request", s_.next_request},
           {"session_id", s_.session_id ? nlohmann::json(*s_.session_id) : nlohmann::json()},
+          {"seed", config_.seed},
+          {"written_ms", clock_started_ ? clock_wall_ : 0},
           {"rng", to_hex(s_.rng.state())},
           {"updates", std::move(updates)},
           {"dead_letters", std::move(dead)},
@@ -137,7 +154,8 @@ nlohmann::json Engine::snapshot() const {
             {"waiting_for_session", st.waiting_for_session}}}};
 }
 
-LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State& out) const {
+LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, int64_t engine_now,
+                                  State& out) const {
   LoadResult res;
   auto fail = [&](std::string message) {
     res.error = Error::invalid_snapshot;
@@ -177,6 +195,10 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
   const auto* rng_text = member(snap, "rng");
   const auto rng = rng_text ? from_hex(*rng_text) : std::nullopt;
   if (!rng) return fail("rng: expected 16 hex digits");
+  // The seed the writer ran with: checked, but not adopted (see restore()).
+  if (const auto* seed = member(snap, "seed")) {
+    if (!as_integer(*seed, 0, kMaxSafeInteger)) return fail("seed: expected an integer 0..2^53-1");
+  }
   const auto* updates = member(snap, "updates");
   const auto* dead = member(snap, "dead_letters");
   if (updates == nullptr || !updates->is_array()) return fail("updates: expected an array");
@@ -212,9 +234,19 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
     d.status = static_cast<int>(*status);
     d.reason = reason->get_ref<const std::string&>();
     d.attempts = static_cast<int>(*attempts);
+    if (!read_cause(member(j, "cause"), d.cause)) return fail(at + ".cause: expected a string");
     push_dead_letter(st, std::move(d));
   }
 
+  // A snapshot written by a clock ahead of ours (written_ms in our future)
+  // is shifted back so it was written now: its delays keep their length
+  // and its ages do not count the skew. Behind is normal: time passed.
+  int64_t skew = 0;
+  if (const auto* written = member(snap, "written_ms")) {
+    const auto w = as_integer(*written, 0, kMaxTime);
+    if (!w) return fail("written_ms: out of range");
+    if (*w > now) skew = now - *w;
+  }
   const int64_t latest_wait =
       now + std::max(config_.retry_max_delay_ms, config_.retry_after_max_ms);
   for (std::size_t i = 0; i < updates->size(); ++i) {
@@ -242,10 +274,13 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
     e.id = id->get_ref<const std::string&>();
     e.feedback = *fb;
     e.attempts = static_cast<int>(*attempts);
-    e.first_enqueued_ms = std::min(*first, now);  // a clock that went back
-    e.next_attempt_ms = std::min(*next, latest_wait);
-    e.retry_after_until_ms = std::min(*until, e.next_attempt_ms);
+    e.first_enqueued_ms = std::min(*first + skew, now);  // a clock that went back
+    e.next_attempt_ms = std::min(*next + skew, latest_wait);
+    e.retry_after_until_ms = *until > 0 ? std::min(*until + skew, e.next_attempt_ms) : 0;
     e.last_status = static_cast<int>(*status);
+    if (!read_cause(member(j, "last_cause"), e.last_cause)) {
+      return fail(at + ".last_cause: expected a string");
+    }
     if (in_flight->get<bool>()) {
       // Its outcome is unknown: it was sent, so it may not merge any more,
       // and it is due again now under the same id.
@@ -257,12 +292,18 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
       e.retry_after_until_ms = 0;
     }
     if (e.event_id.empty() && st.session_id) e.event_id = *st.session_id;
+    // Clamped on the caller's clock above (times from the future are now);
+    // now onto this engine's timeline.
+    const int64_t shift = engine_now - now;
+    e.first_enqueued_ms += shift;
+    e.next_attempt_ms += shift;
+    if (e.retry_after_until_ms > 0) e.retry_after_until_ms = std::max<int64_t>(1, e.retry_after_until_ms + shift);
     e.bytes = entry_bytes(e);
     if (e.bytes > max_update_bytes()) {
       // Fits no request under this config; the app gets it back instead.
       ++st.counters.dead_lettered;
       push_dead_letter(st, DeadLetter{e.id, e.event_id, std::move(e.feedback), e.last_status,
-                                      "too_large", e.attempts});
+                                      "too_large", e.attempts, e.last_cause});
       continue;
     }
     st.queued_bytes += e.bytes;
@@ -292,22 +333,28 @@ LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, State
 
 LoadResult Engine::restore(const nlohmann::json& snap, int64_t now) {
   State st;
-  LoadResult res = parse_snapshot(snap, now, st);
-  if (res.error != Error::none) return res;
+  LoadResult res = parse_snapshot(snap, now, peek(now), st);
+  if (res.error != Error::none) return res;  // unchanged, clock included
+  advance(now);
   // Never hand out an id or request id this engine or the snapshot used.
   std::vector<const std::string*> ids;
   for (const auto& e : st.queue) ids.push_back(&e.id);
   for (const auto& d : st.dead_letters) ids.push_back(&d.id);
   st.next_update = counter_after(config_.client_id, ids, std::max(st.next_update, s_.next_update));
   st.next_request = std::max(st.next_request, s_.next_request);
+  // The live seed and its jitter sequence stay: adopting the snapshot's
+  // would make every tab or page that restores the same snapshot retry in
+  // lockstep again (issue 11.1).
+  st.rng = s_.rng;
   s_ = std::move(st);
   return res;
 }
 
 LoadResult Engine::absorb(const nlohmann::json& snap, int64_t now) {
   State other;
-  LoadResult res = parse_snapshot(snap, now, other);
-  if (res.error != Error::none) return res;
+  LoadResult res = parse_snapshot(snap, now, peek(now), other);
+  if (res.error != Error::none) return res;  // unchanged, clock included
+  advance(now);
   res.added = 0;
   std::set<std::string> held;
   for (const auto& e : s_.queue) held.insert(e.id);

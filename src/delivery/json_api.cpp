@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <optional>
+#include <set>
+#include <string_view>
 #include <vector>
 
 #include "delivery/json_read.hpp"
@@ -114,47 +116,99 @@ std::string JsonEngine::takeReady(double now, const std::string& reason) {
   return dump_safe(out);
 }
 
+namespace {
+
+// Answers bigger than this are refused unread: a request holds at most a
+// few hundred updates, each result a few hundred bytes (errors included).
+constexpr std::size_t kMaxResultsBytes = 4u << 20;
+
+// Reads `results` for a request of `ids`, all or nothing: one object per
+// update, each id once, an integer status 0 or 100..599, optional string
+// code and retryAfter (string, or a number of seconds). "" when usable,
+// else why not (becomes the cause "malformed answer: <why>").
+std::string read_results(std::string_view text, const std::vector<std::string>& ids,
+                         std::vector<UpdateResult>& out) {
+  if (text.size() > kMaxResultsBytes) {
+    return "results: " + decimal(text.size()) + " bytes, more than " + decimal(kMaxResultsBytes);
+  }
+  const auto parsed = parse_bounded(text);
+  if (!parsed) return "results: not valid JSON (or nested too deep)";
+  if (!parsed->is_array()) return "results: expected an array";
+  // Length first, so a huge array costs nothing more.
+  if (parsed->size() != ids.size()) {
+    return "results: expected " + decimal(ids.size()) + " (one per update), got " +
+           decimal(parsed->size());
+  }
+  std::set<std::string_view> expected(ids.begin(), ids.end()), seen;
+  for (std::size_t i = 0; i < parsed->size(); ++i) {
+    const json& r = (*parsed)[i];
+    const std::string at = "results[" + decimal(i) + "]";
+    if (!r.is_object()) return at + ": expected an object";
+    const json* id = member(r, "id");
+    const json* status = member(r, "status");
+    const json* code = member(r, "code");
+    const json* retry_after = member(r, "retryAfter");
+    if (id == nullptr || !id->is_string()) return at + ".id: expected a string";
+    const auto& id_text = id->get_ref<const std::string&>();
+    if (expected.count(id_text) == 0) return at + ".id: not an update of this request";
+    if (!seen.insert(id_text).second) return at + ".id: duplicate";
+    const auto n = status ? as_integer(*status, 0, 599) : std::nullopt;
+    if (!n || (*n > 0 && *n < 100)) return at + ".status: expected an integer 0 or 100..599";
+    if (code != nullptr && !code->is_null() && !code->is_string()) {
+      return at + ".code: expected a string";
+    }
+    UpdateResult u;
+    u.update_id = id_text;
+    u.status = static_cast<int>(*n);
+    if (code != nullptr && code->is_string()) u.code = bounded_cause(code->get_ref<const std::string&>());
+    if (retry_after != nullptr && retry_after->is_string()) {
+      u.retry_after = bounded_cause(retry_after->get_ref<const std::string&>());
+    } else if (retry_after != nullptr && retry_after->is_number()) {
+      // The proxy's JSON gives seconds as a number; whole seconds, rounded up.
+      const double secs = retry_after->get<double>();
+      if (!std::isfinite(secs) || secs < 0 || secs > 1e9) {
+        return at + ".retryAfter: expected seconds from 0 to 1e9";
+      }
+      u.retry_after = decimal(static_cast<int64_t>(std::ceil(secs)));
+    } else if (retry_after != nullptr && !retry_after->is_null()) {
+      return at + ".retryAfter: expected a string or a number of seconds";
+    }
+    out.push_back(std::move(u));
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string JsonEngine::onResult(const std::string& request_id, const std::string& results_json,
                                  double now) {
   if (!config_error_.empty()) return config_error_;
   const auto t = to_ms(now);
   if (!t) return error("invalid_argument", kBadTime);
-  const auto parsed = parse_bounded(results_json);
-  if (!parsed || !parsed->is_array())
-    return error("invalid_json", "results: expected a JSON array");
+  const auto* ids = engine_.request_updates(request_id);
+  if (ids == nullptr) return dump_safe(outcome_json(ResultOutcome{}));  // stale: nothing changes
   std::vector<UpdateResult> results;
-  for (std::size_t i = 0; i < parsed->size(); ++i) {
-    const json& r = (*parsed)[i];
-    const std::string at = "results[" + decimal(i) + "]";
-    const json* id = member(r, "id");
-    const json* status = member(r, "status");
-    const json* retry_after = member(r, "retryAfter");
-    const auto code = status ? as_integer(*status, 0, 999) : std::nullopt;
-    if (id == nullptr || !id->is_string())
-      return error("invalid_argument", at + ".id: expected a string");
-    if (!code) return error("invalid_argument", at + ".status: expected an integer 0..999");
-    if (retry_after != nullptr && !retry_after->is_string() && !retry_after->is_null()) {
-      return error("invalid_argument", at + ".retryAfter: expected a string or null");
-    }
-    UpdateResult u;
-    u.update_id = id->get<std::string>();
-    u.status = static_cast<int>(*code);
-    if (retry_after != nullptr && retry_after->is_string())
-      u.retry_after = retry_after->get<std::string>();
-    const json* code_field = member(r, "code");
-    if (code_field != nullptr && code_field->is_string()) u.code = code_field->get<std::string>();
-    results.push_back(std::move(u));
+  const std::string why = read_results(results_json, *ids, results);
+  if (!why.empty()) {
+    // Refusing the answer must not leave the request in flight (issue
+    // 11.3): every update of it failed, and is retried or dead-lettered.
+    return dump_safe(
+        outcome_json(engine_.on_request_failed(request_id, 0, "", "malformed answer: " + why, *t)));
   }
   return dump_safe(outcome_json(engine_.on_result(request_id, results, *t)));
 }
 
 std::string JsonEngine::onRequestFailed(const std::string& request_id, int status,
-                                        const std::string& retry_after, double now) {
+                                        const std::string& retry_after, const std::string& cause,
+                                        double now) {
   if (!config_error_.empty()) return config_error_;
   const auto t = to_ms(now);
   if (!t) return error("invalid_argument", kBadTime);
-  if (status < 0 || status > 999) return error("invalid_argument", "status: expected 0..999");
-  return dump_safe(outcome_json(engine_.on_request_failed(request_id, status, retry_after, *t)));
+  // A status no fetch can report is still a failure of this request:
+  // refusing the call would leave its updates in flight forever.
+  const int usable = status >= 100 && status <= 599 ? status : 0;
+  return dump_safe(
+      outcome_json(engine_.on_request_failed(request_id, usable, retry_after, cause, *t)));
 }
 
 std::string JsonEngine::abandonInFlight(double now) {
@@ -193,12 +247,16 @@ std::string JsonEngine::takeDeadLetters() {
   if (!config_error_.empty()) return config_error_;
   auto out = json::array();
   for (auto& d : engine_.take_dead_letters()) {
+    const std::string message = dead_letter_message(d);
     out.push_back({{"id", d.id},
                    {"event_id", id_or_null(d.event_id)},
                    {"feedback", std::move(d.feedback)},
                    {"status", d.status},
                    {"reason", d.reason},
-                   {"attempts", d.attempts}});
+                   {"code", d.reason},
+                   {"attempts", d.attempts},
+                   {"cause", d.cause},
+                   {"message", message}});
   }
   return dump_safe(out);
 }

@@ -37,12 +37,20 @@ class JsonEngine {
   // reason: "tick" | "explicit" | "hidden"
   // → [{"id":"r-1","updates":[{"id","event_id","feedback"}],"bytes":N}]
   std::string takeReady(double now, const std::string& reason);
-  // results: [{"id":updateId,"status":503,"retryAfter":"2"}] (retryAfter optional)
+  // results: exactly one [{"id":updateId,"status":503,"code"?:"overloaded",
+  // "retryAfter"?:"2"|2}] per update of the request, status 0 or 100..599.
+  // Anything else is a malformed answer: the request failed for each of
+  // its updates (cause "malformed answer: <why>"), retried then
+  // dead-lettered; never an error, never left in flight.
   // → {"ok":true,"knownRequest","delivered":[],"retrying":[],"deadLettered":[]}
   std::string onResult(const std::string& request_id, const std::string& results_json, double now);
-  // Same status (and Retry-After) for every update of the request.
+  // Same status (and Retry-After) for every update of the request; `cause`
+  // says what happened ("network error or timeout (POST https://app/f)"),
+  // "" to let the engine describe the status. A status outside 100..599
+  // counts as 0.
   std::string onRequestFailed(const std::string& request_id, int status,
-                              const std::string& retry_after, double now);
+                              const std::string& retry_after, const std::string& cause,
+                              double now);
   // → {"ok":true,"abandoned":[ids]}
   std::string abandonInFlight(double now);
   double nextWake(double now) const;  // absolute ms, or -1 for none
@@ -50,7 +58,9 @@ class JsonEngine {
   //    "deadLettered","deadLettersEvicted"}
   std::string stats() const;
   std::string pending() const;  // [{"id","event_id"|null,"feedback","attempts"}]
-  // → [{"id","event_id"|null,"feedback","status","reason","attempts"}]
+  // → [{"id","event_id"|null,"feedback","status","reason","code"(= reason),
+  //      "attempts","cause","message"}]; message e.g. "dead-lettered after 3
+  //      attempts; last: network error or timeout (POST https://app/f)".
   std::string takeDeadLetters();
   std::string snapshot() const;  // see engine_snapshot.cpp for the format
   std::string restore(const std::string& snapshot_json, double now);  // {"ok":true,"added"}

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -63,13 +64,32 @@ struct Request {
 // timeout; retry_after is the raw Retry-After header ("" when absent).
 struct UpdateResult {
   UpdateResult() = default;
-  UpdateResult(std::string id, int s, std::string ra = "", std::string c = "")
-      : update_id(std::move(id)), status(s), retry_after(std::move(ra)), code(std::move(c)) {}
+  UpdateResult(std::string id, int s, std::string ra = "", std::string c = "",
+               std::string why = "")
+      : update_id(std::move(id)),
+        status(s),
+        retry_after(std::move(ra)),
+        code(std::move(c)),
+        cause(std::move(why)) {}
   std::string update_id;
   int status = 0;
   std::string retry_after;
   std::string code;  // the proxy's per-update code ("unknown_event", ...), "" if none
+  // What went wrong, in words ("network error or timeout (POST ...)");
+  // "" lets the engine describe it from status and code.
+  std::string cause;
 };
+
+// Longest cause kept (bytes): it comes from the caller and ends up in
+// snapshots and error messages.
+inline constexpr std::size_t kMaxCauseBytes = 300;
+
+// `cause` cut to kMaxCauseBytes without splitting a UTF-8 sequence.
+std::string bounded_cause(std::string_view cause);
+
+// The cause of a failed result when the caller gave none:
+// "network error or timeout" for 0, else "answered 503 (overloaded)".
+std::string describe_failure(int status, std::string_view code);
 
 struct ResultOutcome {
   bool known_request = false;  // false: unknown/stale id, nothing changed
@@ -86,7 +106,12 @@ struct DeadLetter {
   // rejected | max_attempts | max_age | unknown_event | too_large | orphaned_session
   std::string reason;
   int attempts = 0;
+  std::string cause;  // the last failure's cause, "" if never sent
 };
+
+// "dead-lettered after 3 attempts; last: <cause>" ("1 attempt"), or
+// "dead-lettered before any attempt (<reason>)".
+std::string dead_letter_message(const DeadLetter& d);
 
 struct Stats {
   std::size_t queued = 0;  // pending + waiting for session + backing off

@@ -31,7 +31,7 @@ static std::string result_text(const Issues& issues) {
 
 std::string validate_json(std::string_view feedback_json, const Limits& limits) {
   Issues issues;
-  const json value = parse_json(feedback_json, "feedback", issues);
+  const json value = parse_feedback_text(feedback_json, limits, issues);
   if (!issues.empty()) return result_text(issues);
   return result_text(validate_feedback(value, limits));
 }

@@ -31,4 +31,20 @@ void merge_feedback(nlohmann::json& into, const nlohmann::json& patch) {
   }
 }
 
+bool merge_changes_shape(const nlohmann::json& into, const nlohmann::json& patch) {
+  std::vector<std::pair<const nlohmann::json*, const nlohmann::json*>> work;
+  work.emplace_back(&into, &patch);
+  while (!work.empty()) {
+    auto [dst, src] = work.back();
+    work.pop_back();
+    if (dst->is_object() != src->is_object()) return true;
+    if (!src->is_object()) continue;  // a scalar or array replaces: same either way
+    for (auto it = src->begin(); it != src->end(); ++it) {
+      auto found = dst->find(it.key());
+      if (found != dst->end()) work.emplace_back(&*found, &it.value());
+    }
+  }
+  return false;
+}
+
 }  // namespace tf

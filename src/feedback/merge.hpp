@@ -18,4 +18,12 @@ namespace tf {
 // Iterative, so deep input cannot overflow the native stack.
 void merge_feedback(nlohmann::json& into, const nlohmann::json& patch);
 
+// Whether `patch`, applied after `into`, turns a value from object to
+// non-object or the reverse at some path both hold. Merging two such
+// updates is not the same as sending them one by one: stored {x:{p:1}},
+// then {x:1}, then {x:{q:2}} ends as {x:{q:2}}, while their merge {x:{q:2}}
+// applied once ends as {x:{p:1,q:2}} (issue 11.2). The engine then closes
+// the pending update and starts a new one. Iterative.
+bool merge_changes_shape(const nlohmann::json& into, const nlohmann::json& patch);
+
 }  // namespace tf

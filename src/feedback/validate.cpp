@@ -1,6 +1,7 @@
 // Feedback validation: one iterative walk that collects every violation.
 #include "feedback/validate.hpp"
 
+#include "delivery/json_read.hpp"
 #include "feedback/size.hpp"
 #include "feedback/text.hpp"
 
@@ -106,6 +107,7 @@ class Walker {
   explicit Walker(const Limits& limits) : limits_(limits) {}
 
   std::vector<Node> nodes;
+  std::size_t longest_string = 0;  // bytes: decides too_large without a count
 
   std::string path(const PathRef& ref) const {
     std::vector<const Node*> chain;
@@ -182,7 +184,10 @@ void Walker::check_key(const std::string& key, const PathRef& path) {
   if (is_forbidden_key(key)) {
     add(path, "forbidden_key", "\"" + key + "\" is not allowed as a key (prototype pollution)");
   }
-  if (!is_valid_utf8(key)) add(path, "invalid_utf8", "key is not valid UTF-8");
+  // An oversized key is already refused: not scanned again (cost cap).
+  if (key.size() <= limits_.max_key_bytes && !is_valid_utf8(key)) {
+    add(path, "invalid_utf8", "key is not valid UTF-8");
+  }
 }
 
 void Walker::check_scalar(const json& v, const PathRef& path) {
@@ -193,12 +198,14 @@ void Walker::check_scalar(const json& v, const PathRef& path) {
     add(path, "non_finite_number", "numbers must be finite");
   } else if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
+    longest_string = std::max(longest_string, s.size());
     if (s.size() > limits_.max_string_bytes) {
       add(path, "string_too_long",
           "string is " + decimal(s.size()) + " bytes; at most " +
               decimal(limits_.max_string_bytes) + " are allowed");
+    } else if (!is_valid_utf8(s)) {  // only strings short enough to keep are scanned
+      add(path, "invalid_utf8", "string is not valid UTF-8");
     }
-    if (!is_valid_utf8(s)) add(path, "invalid_utf8", "string is not valid UTF-8");
   }
 }
 
@@ -308,6 +315,7 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
   // decided when it is popped, and a container past a limit is reported
   // there and not descended into.
   std::vector<Frame> stack;
+  bool too_large = false;
   w.nodes.push_back({-1, nullptr, 0});
   stack.push_back({&feedback, 0, -1, 0});
   while (!stack.empty() && !w.capped()) {
@@ -335,10 +343,23 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
       continue;
     }
 
+    // Cost cap (issue 11.6): every member or item serializes to at least
+    // 2 bytes ("0," / "\"\":0" is more), so a container of more than
+    // max_total_bytes / 2 can never fit. Said once, and nothing below it
+    // is walked: a 1e5-item array costs one check, not 1e5 issues.
+    if (v.size() > limits.max_total_bytes / 2) {
+      w.add("feedback", "too_large",
+            std::string(v.is_object() ? "the object at " : "the array at ") + w.path(here) +
+                " holds " + decimal(v.size()) + (v.is_object() ? " members" : " items") +
+                "; serialized it cannot fit the " +
+                decimal(limits.max_total_bytes) + " bytes of one update");
+      too_large = true;
+      break;
+    }
     const std::size_t first = stack.size();
     if (v.is_object()) {
       const bool top = od == 0;
-      for (auto it = v.begin(); it != v.end(); ++it) {
+      for (auto it = v.begin(); it != v.end() && !w.capped(); ++it) {
         w.nodes.push_back({f.node, &it.key(), 0});
         const PathRef child{static_cast<int>(w.nodes.size() - 1)};
         w.check_key(it.key(), child);
@@ -354,7 +375,12 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
     std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
   }
 
-  if (!w.capped()) {
+  if (!w.capped() && !too_large && w.longest_string > limits.max_total_bytes) {
+    // One string alone is over: no need to count (and rescan) it all.
+    w.add("feedback", "too_large",
+          "serialized feedback is more than " + decimal(w.longest_string) + " bytes; at most " +
+              decimal(limits.max_total_bytes) + " fit one update");
+  } else if (!w.capped() && !too_large) {
     const auto size = serialized_size(feedback);
     if (size > limits.max_total_bytes) {
       w.add("feedback", "too_large",
@@ -363,6 +389,30 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
     }
   }
   return w.finish();
+}
+
+json parse_feedback_text(std::string_view text, const Limits& limits, Issues& issues) {
+  // Serialized feedback is never much shorter than its text (numbers such
+  // as 1e5 grow a little), so this bound refuses only what cannot fit.
+  const std::size_t max_text = 2 * limits.max_total_bytes + 4096;
+  if (text.size() > max_text) {
+    issues.push_back({"feedback", "too_large",
+                      "feedback: its JSON text is " + decimal(text.size()) + " bytes; at most " +
+                          decimal(limits.max_total_bytes) + " fit one update (too_large)"});
+    return json();
+  }
+  if (!delivery::text_depth_within(text, delivery::kMaxTextDepth)) {
+    issues.push_back({"feedback", "max_object_depth",
+                      "feedback: nested more than " + decimal(delivery::kMaxTextDepth) +
+                          " levels; HoneyHive allows at most " + decimal(limits.max_object_depth) +
+                          " (max_object_depth)"});
+    return json();
+  }
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) {
+    issues.push_back({"feedback", "invalid_json", "feedback: is not valid JSON text (invalid_json)"});
+  }
+  return value;
 }
 
 }  // namespace tf

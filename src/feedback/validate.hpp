@@ -24,6 +24,12 @@ namespace tf {
 // Empty means valid. Iterative: no recursion on untrusted depth.
 Issues validate_feedback(const nlohmann::json& feedback, const Limits& limits);
 
+// Parses feedback text for validation, refusing before any parse what can
+// never be valid (issue 11.6): text longer than 2 * max_total_bytes + 4096
+// (too_large) or nested deeper than 64 (max_object_depth). Other bad text
+// is invalid_json. On an issue the result is to be ignored.
+nlohmann::json parse_feedback_text(std::string_view text, const Limits& limits, Issues& issues);
+
 // Reads limits from camelCase JSON options, e.g. {"maxStringBytes": 1000,
 // "scoreMin": 1, "scoreMax": 5}. Unknown keys, wrong types and depth limits
 // above HoneyHive's are reported with code "invalid_options" (path

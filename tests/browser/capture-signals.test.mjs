@@ -5,6 +5,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, openPage, waitFor } from './harness.mjs';
+import { validateFeedback } from '../../dist/index.js';
 
 const A1 = '11111111-1111-4111-8111-111111111111';
 const A3 = '33333333-3333-4333-8333-333333333333';
@@ -85,7 +86,11 @@ test('copy: includeCopiedText sends the copied text; countersStorage "none" rest
   await selectText(page, 'a1-p1');
   await page.keyboard.press('Control+C');
   await waitCalls(page, 1);
-  assert.equal((await calls(page))[0].feedback.actions.copied_text, 'The capital of France is Paris.');
+  const copied = (await calls(page))[0].feedback;
+  assert.equal(copied.copy.text, 'The capital of France is Paris.');
+  assert.equal('copied_text' in copied.actions, false);
+  // The recording host skips the core: check the real rules accept it (they refused actions.copied_text).
+  assert.deepEqual(validateFeedback(copied).errors, []);
   await page.reload();
   await waitFor(() => page.evaluate(() => window.ready === true));
   await selectText(page, 'a1-p1');

@@ -168,8 +168,10 @@ test('bad input throws FeedbackValidationError with path and code; the queue is 
   await assertNoPageErrors(page);
 });
 
-test('onError gets one dead letter for an event the collector does not know (404)', async (t) => {
-  const { stack, page } = await setup(t);
+test('onError gets one dead letter for an event the collector does not know (404), past the settle window', async (t) => {
+  // unknownEventRetryMs 0: no settle window, so the first 404 is final
+  // (inside the window a 404 is retried: tests/js/unknown-event.test.mjs).
+  const { stack, page } = await setup(t, { delivery: { ...FAST, unknownEventRetryMs: 0 } });
   const [{ eventId }] = await stack.seed(1);
   const unknown = '0c0ffee0-0000-4000-8000-000000000404';
   const receipt = await page.evaluate(({ unknown, eventId }) => {
@@ -184,10 +186,10 @@ test('onError gets one dead letter for an event the collector does not know (404
   assert.equal(errors.length, 1, `exactly one error, got ${JSON.stringify(errors)}`);
   assert.deepEqual(
     { code: errors[0].code, updateId: errors[0].updateId, eventId: errors[0].eventId, status: errors[0].status, feedback: errors[0].feedback },
-    { code: 'rejected', updateId: receipt.updateId, eventId: unknown, status: 404, feedback: { rating: false, comment: 'lost' } },
+    { code: 'unknown_event', updateId: receipt.updateId, eventId: unknown, status: 404, feedback: { rating: false, comment: 'lost' } },
   );
   const puts404 = stack.puts().filter((r) => r.event_id === unknown);
-  assert.equal(puts404.length, 1, 'a 404 is not retried');
+  assert.equal(puts404.length, 1, 'a 404 past the window is not retried');
   assert.equal(puts404[0].status, 404);
   assert.equal(stack.event(unknown), undefined);
   const s = await stats(page);

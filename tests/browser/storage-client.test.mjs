@@ -35,6 +35,17 @@ const BREAK = {
       throw new DOMException('the quota has been exceeded (test)', 'QuotaExceededError');
     };
   },
+  /** Every queue write, to IndexedDB and to localStorage, throws QuotaExceededError (the open-time probes pass). */
+  allQuota: () => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('the quota has been exceeded (test)', 'QuotaExceededError');
+    };
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (String(key).includes(':queue:')) throw new DOMException('the quota has been exceeded (test)', 'QuotaExceededError');
+      return setItem.call(this, key, value);
+    };
+  },
   /** Touching localStorage throws SecurityError (cookies blocked, sandboxed frames). */
   localStorageBlocked: () => {
     Object.defineProperty(window, 'localStorage', {
@@ -209,3 +220,22 @@ test(
     await assertNoPageErrors(page);
   },
 );
+
+test('every persistent write throws QuotaExceededError: captures still deliver from memory, one storage_quota warning', async (t) => {
+  const { stack, page } = await setup(t, [BREAK.allQuota], { delivery: HOLD });
+  const ids = (await stack.seed(3)).map((s) => s.eventId);
+  // Writes are coalesced: a few rounds of captures, each written (and refused) in turn.
+  for (const tag of ['a', 'b', 'c']) {
+    await capture(page, ids, tag);
+    await page.waitForTimeout(350); // past saveDelayMs: the write ran and was refused
+  }
+  assert.equal((await stats(page)).queued, ids.length, 'nothing lost while the page lives');
+  const report = await page.evaluate(() => client.flush());
+  assert.equal(report.delivered, ids.length);
+  for (const id of ids) assert.deepEqual(Object.keys(stack.feedbackOf(id)).filter((k) => k.length === 1).sort(), ['a', 'b', 'c']);
+  await assertDelivers(stack, page, ids, 'after');
+  const warning = await assertOneWarning(page, 'storage_quota');
+  t.diagnostic(`storage_quota: ${warning.message}`);
+  assert.equal((await stats(page)).persistence, 'memory', 'stats say where the queue lives now');
+  await assertNoPageErrors(page);
+});

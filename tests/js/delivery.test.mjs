@@ -80,17 +80,18 @@ test('429 with Retry-After is respected', async (t) => {
   assert.ok(gap < 3000, `resent after ${gap} ms; backoff base was 20 ms`);
 });
 
-test('an event that does not exist is dead-lettered and reported, not retried', async (t) => {
+test('an event that does not exist, past the settle window, is dead-lettered as unknown_event and reported', async (t) => {
   const { endpoint } = await stack(t);
   const errors = [];
-  const client = await init({ endpoint, delivery: fast, onError: (e) => errors.push(e) });
+  // A window of 0: given up at the first 404 (within it, a 404 is retried: tests/js/unknown-event.test.mjs).
+  const client = await init({ endpoint, delivery: { ...fast, unknownEventRetryMs: 0 }, onError: (e) => errors.push(e) });
   t.after(() => client.close());
   const missing = randomUUID();
   client.enrichSpan({ eventId: missing, feedback: { rating: true } });
   const report = await client.flush();
   assert.equal(report.deadLettered, 1);
   assert.equal(errors.length, 1);
-  assert.equal(errors[0].code, 'rejected');
+  assert.equal(errors[0].code, 'unknown_event');
   assert.equal(errors[0].status, 404);
   assert.equal(errors[0].eventId, missing);
   assert.deepEqual(errors[0].feedback, { rating: true });

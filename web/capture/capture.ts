@@ -23,6 +23,7 @@ import {
 import { StateStore, type StorageKind, type TargetState } from './state.js';
 import { answerContent, containerOf, invalid, resolveTarget, textOf, type Resolved, type Target } from './targets.js';
 import { wire, type DomSink } from './wiring.js';
+import { monotonicNow } from '../timers.js';
 
 /** Implemented by the client: queues feedback, diffs texts, reports background errors. */
 export interface CaptureHost {
@@ -39,7 +40,7 @@ export interface CaptureOptions {
   namespace?: string;
   /** Removed/inserted texts in `edits`; default true (false keeps only lengths). */
   includeEditText?: boolean;
-  /** The copied text as actions.copied_text (first 4,000 chars); default false. */
+  /** The copied text as `copy: { text }` (first 4,000 chars); default false. */
   includeCopiedText?: boolean;
   /** Idle time after the last keystroke before an edit is captured; default 1000 ms. */
   editDebounceMs?: number;
@@ -56,7 +57,7 @@ interface Resolvedoptions {
 }
 
 // Feedback keys the built-in signals own; a custom field of that name would clobber them.
-const RESERVED_FIELDS = new Set(['rating', 'rating_withdrawn', 'score', 'comment', 'actions', 'edits', 'edit_stats']);
+const RESERVED_FIELDS = new Set(['rating', 'rating_withdrawn', 'score', 'comment', 'actions', 'copy', 'edits', 'edit_stats']);
 // A copy event right after a copy button is the button's own execCommand('copy').
 const COPY_ECHO_MS = 1000;
 
@@ -257,7 +258,7 @@ export class Capture {
         const r = resolveTarget(control);
         const name = checkActionName(action.trim());
         if (name !== 'copy') return this.#action(r, name);
-        this.#lastCopyButton = { key: r.key, at: Date.now() };
+        this.#lastCopyButton = { key: r.key, at: monotonicNow() };
         const container = containerOf(control);
         const text = this.#opts.includeCopiedText && container ? textOf(answerContent(container)) : undefined;
         return this.#action(r, 'copy', text === undefined ? undefined : { copied_text: text });
@@ -298,7 +299,7 @@ export class Capture {
       if (!root.contains(c.content)) continue;
       this.#fromDom(c.content, 'capture.copy', () => {
         const r = resolveTarget(c.content);
-        if (r.key === this.#lastCopyButton.key && Date.now() - this.#lastCopyButton.at < COPY_ECHO_MS) return undefined;
+        if (r.key === this.#lastCopyButton.key && monotonicNow() - this.#lastCopyButton.at < COPY_ECHO_MS) return undefined;
         return this.#copied(r, fraction(visibleLength(c.text), answerLength(c.content)), c.text);
       });
     }

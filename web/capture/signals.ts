@@ -69,10 +69,15 @@ export function clip(text: string): string {
   return text.slice(0, end);
 }
 
+/**
+ * Copy feedback. The copied text goes in `copy: { text }` beside `actions`,
+ * not in `actions`: the core's rule holds `actions` to booleans and counts,
+ * and a string there made every copy fail validation (nothing was sent).
+ */
 export function copyFeedback(count: number, copiedFraction: number, text: string | undefined): Feedback {
-  const extra: Record<string, unknown> = { copied_fraction: copiedFraction };
-  if (text !== undefined) extra.copied_text = clip(text);
-  return actionFeedback('copy', count, extra);
+  const out = actionFeedback('copy', count, { copied_fraction: copiedFraction });
+  if (text !== undefined) out.copy = { text: clip(text) };
+  return out;
 }
 
 function codePoints(s: string): number {

@@ -1,7 +1,7 @@
 // What a piece of feedback is about: an event (span) id, an element inside an
 // answer container, or the session. Also finds an answer's text, which copy
 // fractions are measured against.
-import { FeedbackValidationError, type FeedbackIssue } from '../errors.js';
+import { FeedbackValidationError, type FeedbackIssue, type FeedbackIssueCode } from '../errors.js';
 import { checkId } from '../ids.js';
 import { CONTAINER_SELECTOR, CONTENT, EDITABLE, EVENT } from './attributes.js';
 
@@ -17,7 +17,7 @@ export interface Resolved {
 
 export const SESSION: Resolved = { eventId: undefined, key: '' };
 
-export function invalid(path: string, code: string, what: string): FeedbackValidationError {
+export function invalid(path: string, code: FeedbackIssueCode, what: string): FeedbackValidationError {
   const issue: FeedbackIssue = { path, code, message: `${path}: ${what} (${code})` };
   return new FeedbackValidationError([issue]);
 }

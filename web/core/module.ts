@@ -25,8 +25,14 @@ export interface RawClientCore extends CoreHandle {
   capture(eventId: string, feedbackJson: string, now: number): string;
   setSession(sessionId: string, now: number): string;
   takeReady(now: number, reason: 'tick' | 'explicit' | 'hidden'): string;
+  /**
+   * resultsJson: exactly one `{ id, status, code?, retryAfter? }` per update of the request
+   * (status 0 or 100..599; retryAfter a string or seconds). Anything else counts as a failed
+   * request for each update (cause `malformed answer: <why>`): never an error, never left in flight.
+   */
   onResult(requestId: string, resultsJson: string, now: number): string;
-  onRequestFailed(requestId: string, status: number, retryAfter: string, now: number): string;
+  /** `cause` in words (`network error or timeout (POST https://app/feedback)`); '' lets the engine describe the status. */
+  onRequestFailed(requestId: string, status: number, retryAfter: string, cause: string, now: number): string;
   abandonInFlight(now: number): string;
   nextWake(now: number): number;
   stats(): string;

@@ -1,7 +1,7 @@
 // init() and loadCore() for the lean entries: both reach the client and
 // the core only through a dynamic import() of entry/start.ts.
 import type { CoreModule } from '../core/module.js';
-import type { FeedbackClient } from '../client.js';
+import type { Feedback, FeedbackClient } from '../client.js';
 import type { LoadOptions } from '../core/loader.js';
 import type { InitOptions } from './options.js';
 
@@ -19,9 +19,9 @@ import type { InitOptions } from './options.js';
  * client.enrichSpan({ eventId, feedback: { rating: true } }); // throws FeedbackValidationError on bad input
  * ```
  */
-export async function init(options: InitOptions = {}): Promise<FeedbackClient> {
+export async function init<F extends object = Feedback>(options: InitOptions<F> = {}): Promise<FeedbackClient<F>> {
   const { startClient } = await import('./start.js');
-  return startClient(options);
+  return startClient<F>(options);
 }
 
 /**

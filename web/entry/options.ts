@@ -1,6 +1,6 @@
 // The options of init() and createFeedback(): the client's and the loader's.
 // Type-only, so the facade can name them without pulling the client in.
-import type { ClientOptions } from '../client.js';
+import type { ClientOptions, Feedback } from '../client.js';
 import type { LoadOptions } from '../core/loader.js';
 
 /**
@@ -13,4 +13,4 @@ import type { LoadOptions } from '../core/loader.js';
  * const feedback = createFeedback(options);
  * ```
  */
-export interface InitOptions extends ClientOptions, LoadOptions {}
+export interface InitOptions<F extends object = Feedback> extends ClientOptions<F>, LoadOptions {}

@@ -6,7 +6,7 @@
 //   legacy: PUT {serverUrl}/events        {"event_id", "feedback"}
 // Hidden page: fetch(..., { keepalive: true }) within the 64 KiB budget.
 import { isUuid } from '../ids.js';
-import { allFailed, fetchWithTimeout, type FetchLike, type Transport } from './types.js';
+import { allFailed, failureCause, fetchWithTimeout, type FetchLike, type Transport } from './types.js';
 
 export const DEFAULT_SERVER_URL = 'https://api.dp1.us.honeyhive.ai';
 
@@ -45,12 +45,19 @@ export function honeyhiveTransport(options: HoneyHiveTransportOptions): Transpor
         // The status is the whole answer: the body is not waited for.
         async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') ?? undefined }),
       );
-      if (!res) {
-        results.push({ id: u.id, status: 0, error: 'network error or timeout' });
+      if (res.failed) {
+        results.push({ id: u.id, status: 0, error: failureCause('PUT', url, res, timeoutMs) });
         continue;
       }
-      const retryAfter = res.retryAfter;
-      results.push({ id: u.id, status: res.status, ...(retryAfter ? { retryAfter } : {}) });
+      const { status, retryAfter } = res.value;
+      results.push({
+        id: u.id,
+        status,
+        ...(retryAfter ? { retryAfter } : {}),
+        // HoneyHive answers 404 for an event not ingested yet.
+        ...(status === 404 ? { code: 'unknown_event' } : {}),
+        ...(status < 200 || status > 299 ? { error: `HoneyHive answered ${status} (PUT ${url})` } : {}),
+      });
     }
     return results;
   };

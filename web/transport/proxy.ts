@@ -3,19 +3,26 @@
 // the same format), which holds the HoneyHive key. No secret in the page.
 //
 // Request:  POST {endpoint}  {"updates":[{"id","event_id","feedback"}], "token"?}
-// Response: 200 {"results":[{"id","status","retryAfter"?,"error"?}]}, one per
+// Response: 200 {"results":[{"id","status","code"?,"retryAfter"?}]}, one per
 //           update, so a partial failure retries only what failed. Any other
-//           status applies to every update of the batch.
+//           status applies to every update of the batch (its `code`, e.g.
+//           401 "token_expired", is kept on each).
 // Hidden page: navigator.sendBeacon with text/plain (CORS-simple, no
 // preflight); the engine keeps each request under 60 KB.
-import { allFailed, fetchWithTimeout, type FetchLike, type Transport, type WireResult } from './types.js';
+// The shape of a 200 is checked by the client (delivery/answers.ts), for
+// every transport alike; this file only turns HTTP into results.
+import { allFailed, failureCause, fetchWithTimeout, type FetchLike, type Transport, type WireRequest, type WireResult } from './types.js';
 
 export interface ProxyTransportOptions {
   endpoint: string;
   /** Extra headers for normal (non-beacon) requests. */
   headers?: Record<string, string> | (() => Record<string, string>);
-  /** A signed feedback token minted by the app's server; sent in the body. */
-  token?: string | (() => string | undefined);
+  /**
+   * A signed feedback token minted by the app's server; sent in the body.
+   * A function is called for every request, and again when the proxy
+   * answers 401 `token_expired` (the updates are then resent once at once).
+   */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
   credentials?: RequestCredentials;
   fetch?: FetchLike;
 }
@@ -24,10 +31,33 @@ function valueOf<T>(v: T | (() => T)): T {
   return typeof v === 'function' ? (v as () => T)() : v;
 }
 
+interface Answer {
+  status: number;
+  retryAfter: string | undefined;
+  text: string;
+}
+
+// A whole-batch error body is small ({ error, code }); more is not read.
+const MAX_ERROR_BODY = 4096;
+
+function codeOf(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text.slice(0, MAX_ERROR_BODY)) as { code?: unknown };
+    return typeof body?.code === 'string' && /^[a-z_]{1,64}$/.test(body.code) ? body.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function proxyTransport(options: ProxyTransportOptions): Transport {
   const endpoint = options.endpoint;
-  return async (request, { hidden, timeoutMs }) => {
-    const token = options.token === undefined ? undefined : valueOf(options.token);
+  const refreshable = typeof options.token === 'function';
+
+  const post = async (request: WireRequest, hidden: boolean, timeoutMs: number) => {
+    // Awaited only when it is a promise: a pagehide beacon must go out in
+    // the handler's own task, not after a turn of the event loop.
+    const raw = options.token === undefined ? undefined : valueOf(options.token);
+    const token = raw instanceof Promise ? await raw : raw;
     const body = JSON.stringify(token ? { updates: request.updates, token } : { updates: request.updates });
     const nav = (globalThis as { navigator?: Navigator }).navigator;
     if (hidden && nav && typeof nav.sendBeacon === 'function') {
@@ -38,8 +68,8 @@ export function proxyTransport(options: ProxyTransportOptions): Transport {
       }
     }
     const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
-    if (!fetchFn) return allFailed(request, 0, undefined, 'no fetch available');
-    const answer = await fetchWithTimeout(
+    if (!fetchFn) return 'no fetch available';
+    return fetchWithTimeout<Answer>(
       fetchFn,
       endpoint,
       {
@@ -50,31 +80,45 @@ export function proxyTransport(options: ProxyTransportOptions): Transport {
         credentials: options.credentials ?? 'same-origin',
       },
       timeoutMs,
-      // The body is read within the timeout too; only a 200 carries results.
-      async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, text: res.status === 200 ? await res.text() : '' }),
+      // The body is read within the timeout too.
+      async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, text: await res.text() }),
     );
-    if (!answer) return allFailed(request, 0, undefined, 'network error or timeout');
-    if (answer.status !== 200) {
-      return allFailed(request, answer.status, answer.retryAfter, `proxy answered ${answer.status}`);
+  };
+
+  return async (request, { hidden, timeoutMs }) => {
+    let answer = await post(request, hidden, timeoutMs);
+    if (answer === null) return null;
+    if (typeof answer === 'string') return allFailed(request, 0, undefined, answer);
+    if (answer.failed) return allFailed(request, 0, undefined, failureCause('POST', endpoint, answer, timeoutMs));
+    let { status, retryAfter, text } = answer.value;
+    let code = status === 200 ? undefined : codeOf(text);
+    if (status === 401 && code === 'token_expired' && refreshable) {
+      // A fresh token from the app, and the same updates again: an expired
+      // token is not the updates' failure.
+      answer = await post(request, hidden, timeoutMs);
+      if (answer === null) return null;
+      if (typeof answer === 'string') return allFailed(request, 0, undefined, answer);
+      if (answer.failed) return allFailed(request, 0, undefined, failureCause('POST', endpoint, answer, timeoutMs));
+      ({ status, retryAfter, text } = answer.value);
+      code = status === 200 ? undefined : codeOf(text);
+      if (status === 401 && code === 'token_expired') {
+        // Still expired: retried later by the normal backoff (the app may be
+        // fetching a new one), never dead-lettered as rejected for it.
+        return allFailed(request, 0, undefined, 'token_expired: token() returned an expired token again', 'token_expired');
+      }
+    }
+    if (status !== 200) {
+      return allFailed(request, status, retryAfter, `proxy answered ${status}${code ? ` ${code}` : ''} (POST ${endpoint})`, code);
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(answer.text);
+      parsed = JSON.parse(text);
     } catch {
       return allFailed(request, 0, undefined, 'proxy answered 200 without JSON results');
     }
-    const results = (parsed as { results?: unknown })?.results;
+    const results = (parsed as { results?: unknown } | null)?.results;
     if (!Array.isArray(results)) return allFailed(request, 0, undefined, 'proxy answered 200 without a results array');
-    const out: WireResult[] = [];
-    for (const r of results as Array<Record<string, unknown>>) {
-      if (!r || typeof r.id !== 'string' || typeof r.status !== 'number') continue;
-      out.push({
-        id: r.id,
-        status: r.status,
-        ...(typeof r.retryAfter === 'string' ? { retryAfter: r.retryAfter } : {}),
-        ...(typeof r.error === 'string' ? { error: r.error } : {}),
-      });
-    }
-    return out;
+    // Passed on as they are: the client checks the shape for every transport.
+    return results as WireResult[];
   };
 }

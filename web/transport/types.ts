@@ -24,6 +24,9 @@ export interface WireResult {
   status: number;
   /** The Retry-After header (seconds or an HTTP date), when the server sent one. */
   retryAfter?: string;
+  /** Stable code from the server, e.g. "token_expired", "unknown_event" (see README). */
+  code?: string;
+  /** Why it failed, in words (kept as the cause of a final error). */
   error?: string;
 }
 
@@ -44,8 +47,21 @@ export type Transport = (request: WireRequest, options: SendOptions) => Promise<
 /** Minimal fetch signature, so a test or an app can inject its own. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-export function allFailed(request: WireRequest, status: number, retryAfter?: string, error?: string): WireResult[] {
-  return request.updates.map((u) => ({ id: u.id, status, ...(retryAfter ? { retryAfter } : {}), ...(error ? { error } : {}) }));
+export function allFailed(request: WireRequest, status: number, retryAfter?: string, error?: string, code?: string): WireResult[] {
+  return request.updates.map((u) => ({
+    id: u.id,
+    status,
+    ...(retryAfter ? { retryAfter } : {}),
+    ...(code ? { code } : {}),
+    ...(error ? { error } : {}),
+  }));
+}
+
+/** How an exchange ended when it produced no answer. */
+export interface ExchangeFailure {
+  failed: true;
+  timedOut: boolean;
+  error?: unknown;
 }
 
 /**
@@ -53,8 +69,9 @@ export function allFailed(request: WireRequest, status: number, retryAfter?: str
  * `read` runs under the same deadline (a proxy that sends its headers and
  * then stalls would otherwise keep the request, and every later update to
  * its targets, in flight for the life of the page). Network errors,
- * timeouts and a failing `read` resolve to undefined. The race also bounds
- * an injected fetch that ignores the abort signal.
+ * timeouts and a failing `read` resolve to an ExchangeFailure saying which,
+ * so the final error can name the cause. The race also bounds an injected
+ * fetch that ignores the abort signal.
  */
 export async function fetchWithTimeout<T>(
   fetchFn: FetchLike,
@@ -62,26 +79,62 @@ export async function fetchWithTimeout<T>(
   init: RequestInit,
   timeoutMs: number,
   read: (res: Response) => Promise<T>,
-): Promise<T | undefined> {
+): Promise<{ failed: false; value: T } | ExchangeFailure> {
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
+  const timeout = new Promise<ExchangeFailure>((resolve) => {
     timer = setTimeout(() => {
       controller?.abort();
-      resolve(undefined);
+      resolve({ failed: true, timedOut: true });
     }, timeoutMs);
   });
   const exchange = (async () => {
     const res = await fetchFn(url, controller ? { ...init, signal: controller.signal } : init);
-    return await read(res);
+    return { failed: false as const, value: await read(res) };
   })();
   // A late rejection (after the timeout won) must not become an unhandled one.
   exchange.catch(() => {});
   try {
     return await Promise.race([exchange, timeout]);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { failed: true, timedOut: false, error };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
+}
+
+/** The URL as the page resolves it (for messages and the cross-origin test). */
+export function absoluteUrl(url: string): string {
+  const loc = (globalThis as { location?: { href?: string } }).location;
+  try {
+    return loc?.href ? new URL(url, loc.href).href : url;
+  } catch {
+    return url;
+  }
+}
+
+function crossOrigin(url: string): boolean {
+  const loc = (globalThis as { location?: { href?: string; origin?: string } }).location;
+  if (!loc?.href || !loc.origin) return false;
+  try {
+    return new URL(url, loc.href).origin !== loc.origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cause of a failed exchange, for the final error. A browser reports a
+ * refused CORS preflight as a bare TypeError, the same as an unreachable
+ * server; on a cross-origin endpoint the preflight is the usual culprit, so
+ * that is named first.
+ */
+export function failureCause(method: string, url: string, f: ExchangeFailure, timeoutMs: number): string {
+  const where = `${method} ${absoluteUrl(url)}`;
+  if (f.timedOut) return `network error or timeout (${where}): no answer within ${timeoutMs} ms`;
+  if (f.error instanceof TypeError && crossOrigin(url)) {
+    return `CORS preflight refused (${where}): the browser blocked the cross-origin request; the proxy must allow this origin and these headers (or the server is unreachable)`;
+  }
+  const detail = f.error instanceof Error ? f.error.message : f.error === undefined ? '' : String(f.error);
+  return `network error or timeout (${where})${detail ? `: ${detail.slice(0, 200)}` : ''}`;
 }

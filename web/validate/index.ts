@@ -16,6 +16,8 @@ export interface FeedbackLimits {
   maxStringBytes?: number;
   /** Bytes of the serialized feedback object; default 61440 (fits a keepalive request). */
   maxTotalBytes?: number;
+  /** Issues listed before the walk stops with `too_many_issues`; default 50. */
+  maxIssues?: number;
   /** Range of the well-known `score` field, e.g. 1..5 stars. */
   scoreMin?: number;
   scoreMax?: number;
@@ -35,13 +37,18 @@ export interface CompiledLimits {
 export function compileLimits(limits: FeedbackLimits | undefined): CompiledLimits {
   const l = limits ?? {};
   const depth = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? Math.min(v, dflt) : dflt);
-  const total = typeof l.maxTotalBytes === 'number' && l.maxTotalBytes > 0 ? l.maxTotalBytes : 61440;
+  const count = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : dflt);
+  const total = count(l.maxTotalBytes, 61440);
   return {
     walk: {
       maxObjectDepth: depth(l.maxObjectDepth, 5),
       maxArrayDepth: depth(l.maxArrayDepth, 2),
       // Each JSON value takes at least one byte plus a separator.
       maxNodes: Math.max(16, Math.ceil(total / 2)),
+      maxIssues: count(l.maxIssues, 50),
+      maxStringBytes: count(l.maxStringBytes, 16384),
+      maxKeyBytes: count(l.maxKeyBytes, 128),
+      maxTotalBytes: total,
     },
     // The core reports bad options itself (code "invalid_options").
     json: limits === undefined ? 'null' : JSON.stringify(limits),

@@ -5,14 +5,25 @@
 // surrogates). The walk reads every property exactly once into a fresh copy,
 // so the text handed to the core is exactly what was checked, and it is
 // iterative with HoneyHive's depth limits applied on the way down, so even
-// 100,000-deep input cannot overflow the JavaScript stack.
-import type { FeedbackIssue } from '../errors.js';
+// 100,000-deep input cannot overflow the JavaScript stack. Hostile sizes
+// cost little: lengths are checked before anything is read or copied (an
+// array of length 2**32-1, a Proxy claiming 1e6 items, a 100 MB string),
+// and the walk stops at the first issue past maxIssues.
+import type { FeedbackIssue, FeedbackIssueCode } from '../errors.js';
 
 export interface WalkLimits {
   maxObjectDepth: number;
   maxArrayDepth: number;
   /** Stop after this many values: nothing that large fits one update. */
   maxNodes: number;
+  /** Stop at the first issue past this many (the core's cap, reported the same way). */
+  maxIssues: number;
+  // Sizes are checked on lengths before anything is copied or scanned: a
+  // UTF-16 length is a lower bound of the UTF-8 size, so a string longer
+  // than the cap is too long whatever it holds.
+  maxStringBytes: number;
+  maxKeyBytes: number;
+  maxTotalBytes: number;
 }
 
 export interface PlainJson {
@@ -46,7 +57,7 @@ function wellFormed(s: string): boolean {
   return hasIsWellFormed ? (s as unknown as { isWellFormed(): boolean }).isWellFormed() : !LONE_SURROGATE.test(s);
 }
 
-function issue(path: string, code: string, what: string): FeedbackIssue {
+function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
   return { path, code, message: `${path}: ${what} (${code})` };
 }
 
@@ -59,7 +70,7 @@ function className(value: object): string {
   }
 }
 
-function typeIssue(path: string, value: unknown): FeedbackIssue | undefined {
+function typeIssue(path: string, value: unknown, limits: WalkLimits): FeedbackIssue | undefined {
   switch (typeof value) {
     case 'undefined':
       return issue(path, 'unsupported_type', 'undefined would be dropped by JSON; leave the field out');
@@ -74,6 +85,13 @@ function typeIssue(path: string, value: unknown): FeedbackIssue | undefined {
         ? undefined
         : issue(path, 'non_finite_number', `${String(value)} is not a finite number; JSON would turn it into null`);
     case 'string':
+      if (value.length > limits.maxStringBytes) {
+        return issue(
+          path,
+          'string_too_long',
+          `string is at least ${value.length} bytes; at most ${limits.maxStringBytes} are allowed`,
+        );
+      }
       return wellFormed(value)
         ? undefined
         : issue(path, 'lone_surrogate', 'string contains a lone UTF-16 surrogate, which is not valid Unicode');
@@ -115,17 +133,47 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
   const onPath = new Set<object>();
   const stack: Array<Frame | Exit> = [];
   let nodes = 0;
+  let bytes = 2;
   let complete = true;
+  let stopped = false;
+  // The core's cap, the core's wording: past it the walk stops at once
+  // ({a: new Array(1e5)} listed 100,001 holes before the cap applied).
+  const add = (found: FeedbackIssue): void => {
+    if (stopped) return;
+    if (issues.length >= limits.maxIssues) {
+      issues.push(
+        issue('feedback', 'too_many_issues', `more than ${limits.maxIssues} problems; only the first are listed`),
+      );
+      stopped = true;
+      complete = false;
+      return;
+    }
+    issues.push(found);
+  };
+  const tooLarge = (what: string): void => {
+    if (stopped) return;
+    issues.push(issue('feedback', 'too_large', what));
+    stopped = true;
+    complete = false;
+  };
+  // Counted as each key or string is met, before it is scanned or copied.
+  const spend = (n: number): boolean => {
+    bytes += n;
+    if (bytes <= limits.maxTotalBytes) return true;
+    tooLarge(`serialized feedback is more than ${limits.maxTotalBytes} bytes, the most one update holds`);
+    return false;
+  };
 
   const pushChildren = (source: object, copy: Container, path: string, od: number, ad: number): boolean => {
     onPath.add(source);
     stack.push({ exit: source });
     if (Array.isArray(source)) {
       const arr = copy as unknown[];
-      for (let i = source.length - 1; i >= 0; i--) {
+      const length = source.length;
+      for (let i = length - 1; i >= 0 && !stopped; i--) {
         const childPath = `${path}.${i}`;
         if (!(i in source)) {
-          issues.push(issue(childPath, 'sparse_array', 'arrays must not have holes; JSON would fill them with null'));
+          add(issue(childPath, 'sparse_array', 'arrays must not have holes; JSON would fill them with null'));
           arr[i] = placeholderFor(childPath);
           continue;
         }
@@ -133,11 +181,20 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
       }
     } else {
       const keys = Object.keys(source);
-      for (let i = keys.length - 1; i >= 0; i--) {
+      if (keys.length > limits.maxNodes - nodes) {
+        tooLarge(`feedback has more than ${limits.maxNodes} values`);
+        return false;
+      }
+      for (let i = keys.length - 1; i >= 0 && !stopped; i--) {
         const key = keys[i] as string;
-        const childPath = `${path}.${key}`;
+        const childPath = `${path}.${key.length > 200 ? key.slice(0, 200) + '...' : key}`;
+        if (key.length > limits.maxKeyBytes) {
+          add(issue(childPath, 'key_too_long', `key is at least ${key.length} bytes; at most ${limits.maxKeyBytes} are allowed`));
+          continue;
+        }
+        if (!spend(key.length + 3)) return false;
         if (!wellFormed(key)) {
-          issues.push(issue(childPath, 'lone_surrogate', 'key contains a lone UTF-16 surrogate'));
+          add(issue(childPath, 'lone_surrogate', 'key contains a lone UTF-16 surrogate'));
           continue;
         }
         stack.push({ value: undefined, path: childPath, parent: copy, key, objectDepth: od, arrayDepth: ad });
@@ -156,15 +213,14 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
   // Children are read from their parent when popped (not when pushed) so a
   // throwing getter is reported at its own path.
   const sources = new Map<Container, object>([[root, value]]);
-  while (stack.length > 0) {
+  while (stack.length > 0 && !stopped) {
     const top = stack.pop() as Frame | Exit;
     if ('exit' in top) {
       onPath.delete(top.exit);
       continue;
     }
     if (++nodes > limits.maxNodes) {
-      issues.push(issue('feedback', 'too_large', `feedback has more than ${limits.maxNodes} values`));
-      complete = false;
+      tooLarge(`feedback has more than ${limits.maxNodes} values`);
       break;
     }
     const frame = top;
@@ -174,7 +230,7 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
     try {
       child = source[frame.key];
     } catch {
-      issues.push(issue(frame.path, 'getter_threw', 'reading this field threw'));
+      add(issue(frame.path, 'getter_threw', 'reading this field threw'));
       if (Array.isArray(parent)) parent[frame.key as number] = placeholderFor(frame.path);
       continue;
     }
@@ -186,11 +242,13 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
     };
 
     if (typeof child !== 'object' || child === null) {
-      const bad = typeIssue(frame.path, child);
+      const bad = typeIssue(frame.path, child, limits);
       if (bad) {
-        issues.push(bad);
+        add(bad);
         drop();
-      } else {
+        // A dropped string still counts toward the total, as the core counted it.
+        if (typeof child === 'string') spend(child.length + 2);
+      } else if (typeof child !== 'string' || spend(child.length + 2)) {
         set(child);
       }
       continue;
@@ -198,7 +256,7 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
 
     try {
       if (onPath.has(child)) {
-        issues.push(issue(frame.path, 'circular_reference', 'this value contains itself; JSON cannot represent a cycle'));
+        add(issue(frame.path, 'circular_reference', 'this value contains itself; JSON cannot represent a cycle'));
         drop();
         continue;
       }
@@ -207,7 +265,7 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
       let ad = frame.arrayDepth;
       if (isArray) {
         if (++ad > limits.maxArrayDepth) {
-          issues.push(
+          add(
             issue(frame.path, 'max_array_depth', `arrays are nested ${ad} levels deep here; HoneyHive allows at most ${limits.maxArrayDepth}`),
           );
           drop();
@@ -216,26 +274,37 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
       } else {
         const proto = Object.getPrototypeOf(child);
         if (proto !== Object.prototype && proto !== null) {
-          issues.push(
+          add(
             issue(frame.path, 'not_plain_object', `${className(child)} is not plain JSON data; convert it first (e.g. a Date to an ISO string)`),
           );
           drop();
           continue;
         }
         if (++od > limits.maxObjectDepth) {
-          issues.push(
+          add(
             issue(frame.path, 'max_object_depth', `objects are nested ${od} levels deep here; HoneyHive allows at most ${limits.maxObjectDepth}`),
           );
           drop();
           continue;
         }
       }
-      const copy: Container = isArray ? new Array((child as unknown[]).length) : (Object.create(null) as Record<string, unknown>);
+      let copy: Container;
+      if (isArray) {
+        // Read once, checked before the copy is allocated or an index read.
+        const length = (child as unknown[]).length;
+        if (!(length >= 0 && length <= limits.maxNodes - nodes)) {
+          tooLarge(`${frame.path} has ${length} items; feedback holds at most ${limits.maxNodes} values`);
+          break;
+        }
+        copy = new Array(length);
+      } else {
+        copy = Object.create(null) as Record<string, unknown>;
+      }
       set(copy);
       sources.set(copy, child);
       pushChildren(child, copy, frame.path, od, ad);
     } catch {
-      issues.push(issue(frame.path, 'getter_threw', 'reading this value threw (a Proxy trap or getter)'));
+      add(issue(frame.path, 'getter_threw', 'reading this value threw (a Proxy trap or getter)'));
       drop();
     }
   }

@@ -23,7 +23,7 @@ window.start = async (extra = {}) => {
     ...(window.__deliveryOptions ?? {}),
     ...extra,
     onDelivered: (e) => window.delivered.push(e),
-    onError: (e) => window.errors.push({ code: e.code, message: e.message, updateId: e.updateId, eventId: e.eventId, status: e.status, feedback: e.feedback }),
+    onError: (e) => window.errors.push({ code: e.code, message: e.message, updateId: e.updateId, eventId: e.eventId, status: e.status, cause: e.cause, feedback: e.feedback }),
   };
   window.client = await init(options);
   return window.client.stats();
