@@ -1,8 +1,11 @@
 // camelCase JSON → Config, with every problem reported; see config_json.hpp.
 #include "delivery/config_json.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "delivery/json_read.hpp"
 
@@ -29,6 +32,46 @@ std::string camel(std::string_view snake) {
   return out;
 }
 
+// Every key parse_config() knows, for "did you mean".
+constexpr std::string_view kKnownKeys[] = {
+    "clientId",          "flushAtUpdates",     "flushAtBytes",      "flushIntervalMs",
+    "maxRequestUpdates", "maxRequestBytes",    "maxUpdateBytes",    "oneUpdatePerRequest",
+    "maxInFlightRequests", "hiddenBudgetBytes", "retryBaseMs",      "retryMaxDelayMs",
+    "retryAfterMaxMs",   "maxAttempts",        "maxAgeMs",          "unknownEventRetryMs",
+    "jitter",            "seed",               "maxQueueUpdates",   "maxQueueBytes",
+    "maxDeadLetters"};
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Case-insensitive edit distance (a typo's case is rarely the point).
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string_view closest_key(std::string_view key) {
+  std::string_view best = kKnownKeys[0];
+  std::size_t best_d = distance(key, best);
+  for (auto k : kKnownKeys) {
+    const std::size_t d = distance(key, k);
+    if (d < best_d) {
+      best = k;
+      best_d = d;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 ParsedConfig parse_config(std::string_view text) {
@@ -46,14 +89,14 @@ ParsedConfig parse_config(std::string_view text) {
       if (auto n = as_integer(v, 0, kMaxSafeInteger)) {
         to = static_cast<std::size_t>(*n);
       } else {
-        report(p, key, "expected a non-negative integer");
+        report(p, key, "expected an integer from 0 to 2^53-1");
       }
     };
     auto ms = [&](int64_t& to) {
       if (auto n = as_integer(v, 0, kMaxSafeInteger)) {
         to = *n;
       } else {
-        report(p, key, "expected a non-negative integer of milliseconds");
+        report(p, key, "expected an integer of milliseconds from 0 to 1e13");
       }
     };
     if (key == "clientId") {
@@ -104,13 +147,13 @@ ParsedConfig parse_config(std::string_view text) {
       if (v.is_number()) {
         c.jitter = v.get<double>();
       } else {
-        report(p, key, "expected a number");
+        report(p, key, "expected a number from 0 to 1");
       }
     } else if (key == "seed") {
       if (auto n = as_integer(v, 0, kMaxSafeInteger)) {
         c.seed = static_cast<uint64_t>(*n);
       } else {
-        report(p, key, "expected a non-negative integer");
+        report(p, key, "expected an integer from 0 to 2^53-1");
       }
     } else if (key == "maxQueueUpdates") {
       size(c.max_queue_updates);
@@ -119,7 +162,7 @@ ParsedConfig parse_config(std::string_view text) {
     } else if (key == "maxDeadLetters") {
       size(c.max_dead_letters);
     } else {
-      report(p, key, "unknown key");
+      report(p, key, "unknown key (did you mean " + std::string(closest_key(key)) + "?)");
     }
   }
   // Range rules between fields, once the types are right.
@@ -127,7 +170,11 @@ ParsedConfig parse_config(std::string_view text) {
     const std::string problem = config_problem(c);
     if (!problem.empty()) {
       const auto colon = problem.find(':');
-      report(p, camel(problem.substr(0, colon)), problem.substr(colon + 2));
+      std::string message = problem.substr(colon + 2);
+      // Ranges that name another field name it as the JS key too.
+      const auto other = message.find("retry_base_ms");
+      if (other != std::string::npos) message.replace(other, 13, "retryBaseMs");
+      report(p, camel(problem.substr(0, colon)), message);
     }
   }
   return p;

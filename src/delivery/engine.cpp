@@ -16,6 +16,7 @@
 
 #include "delivery/json_read.hpp"
 #include "feedback/merge.hpp"
+#include "feedback/validate.hpp"
 
 namespace tf::delivery {
 
@@ -39,15 +40,9 @@ bool never_sent(int attempts, const std::string& request_id) {
 
 }  // namespace
 
-bool valid_event_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxEventIdBytes) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
+// The same rule as validation (one rule, pinned by tests/rules/table.json):
+// HoneyHive event and session ids are canonical UUIDs.
+bool valid_event_id(std::string_view id) { return tf::is_uuid(id); }
 
 Engine::Engine(Config config) : config_(clamp_config(std::move(config))) {
   s_.rng = Rng(config_.seed);
@@ -103,7 +98,7 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
   EnqueueResult r;
   if (!event_id.empty() && !valid_event_id(event_id)) {
     r.error = Error::invalid_event_id;
-    r.message = "event_id: 1 to 128 of letters, digits, '-', '_'";
+    r.message = "event_id: expected a UUID (8-4-4-4-12 hex digits)";
     return r;
   }
   if (!feedback.is_object() || !depth_within(feedback, kMaxFeedbackDepth)) {

@@ -32,9 +32,10 @@
 
 namespace tf::delivery {
 
-// Event ids go into URLs (/v1/events/{id}) with the direct transport, so
-// only [A-Za-z0-9_-] is accepted (UUIDs fit); this also rules out "..".
-inline constexpr std::size_t kMaxEventIdBytes = 128;
+// Event and session ids go into URLs (/v1/events/{id}) with the direct
+// transport: only the canonical UUID form is accepted, the same rule as
+// validation's is_uuid (which rules out "..", spaces and the like).
+inline constexpr std::size_t kMaxEventIdBytes = 36;
 bool valid_event_id(std::string_view id);
 
 // Clock steps (issue 11.5). `now` is meant to be monotonic within a page

@@ -81,7 +81,7 @@ std::string JsonEngine::setSession(const std::string& session_id, double now) {
   if (!t) return error("invalid_argument", kBadTime);
   const SessionResult r = engine_.set_session(session_id, *t);
   if (r.error != Error::none) {
-    return engine_error(r.error, "session id: 1 to 128 of letters, digits, '-', '_'");
+    return engine_error(r.error, "session id: expected a UUID (8-4-4-4-12 hex digits)");
   }
   auto merged = json::array();
   for (const auto& [from, into] : r.merged) merged.push_back({{"from", from}, {"into", into}});

@@ -25,7 +25,7 @@ namespace tf {
 Issues validate_feedback(const nlohmann::json& feedback, const Limits& limits);
 
 // Parses feedback text for validation, refusing before any parse what can
-// never be valid (issue 11.6): text longer than 2 * max_total_bytes + 4096
+// never be valid (issue 11.6): text longer than max(4 MiB, 2 * max_total_bytes + 4096)
 // (too_large) or nested deeper than 64 (max_object_depth). Other bad text
 // is invalid_json. On an issue the result is to be ignored.
 nlohmann::json parse_feedback_text(std::string_view text, const Limits& limits, Issues& issues);

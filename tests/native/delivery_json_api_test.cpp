@@ -14,7 +14,7 @@ using tf::delivery::JsonEngine;
 namespace {
 
 const std::string kA = "aaaaaaaa-0000-4000-8000-0000000000aa";
-const std::string kS = "5e5510aa-0000-4000-8000-0000000000ss";
+const std::string kS = "5e5510aa-0000-4000-8000-0000000000cc";
 
 json J(const std::string& text) {
   json j = json::parse(text, nullptr, false);
@@ -191,7 +191,10 @@ TEST_CASE("malformed input gives an error object, never a crash", "[delivery][js
   CHECK(J(e.stats())["dropped"] == 0);
 
   // Capacity errors carry their code.
-  for (const char* id : {"e1", "e2", "e3"}) e.enqueue(id, R"({"a":1})", 0);
-  require_error(e.enqueue("e4", R"({"a":1})", 0), "queue_full");
+  for (const char* id : {"e1000000-0000-4000-8000-000000000001", "e2000000-0000-4000-8000-000000000002",
+                         "e3000000-0000-4000-8000-000000000003"}) {
+    e.enqueue(id, R"({"a":1})", 0);
+  }
+  require_error(e.enqueue("e4000000-0000-4000-8000-000000000004", R"({"a":1})", 0), "queue_full");
   CHECK(J(e.stats())["dropped"] == 1);
 }
