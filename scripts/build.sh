@@ -1,25 +1,45 @@
 #!/usr/bin/env bash
 # Builds the native core and tests, the WebAssembly module, and the
 # TypeScript package into dist/. Incremental: quick when nothing changed.
+#   bash scripts/build.sh          # everything: native tests, wasm module + wasm test runner, dist/
+#   bash scripts/build.sh --lib    # (or TF_BUILD=lib) only what the package ships: the wasm
+#                                  # module and the TypeScript; no test binaries (scripts/demo.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 JOBS=${JOBS:-2}
+MODE=${TF_BUILD:-all}
+for a in "$@"; do
+  case "$a" in
+    --lib) MODE=lib ;;
+    *) echo "build.sh: unknown argument $a (use --lib or nothing)" >&2; exit 2 ;;
+  esac
+done
 
 # Emscripten 3.1.6 (Debian) needs NODE_PATH to find acorn for its JS optimizer.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "native core and Catch2 tests (build/native)"
-cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build/native -j"$JOBS"
+if [ "$MODE" != lib ]; then
+  step "native core and Catch2 tests (build/native)"
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build/native -j"$JOBS"
+fi
 
-step "WebAssembly module and wasm test runner (build/wasm)"
+if [ "$MODE" = lib ]; then
+  step "WebAssembly module (build/wasm)"
+  libs=(nlohmann)
+  targets=(--target trace_feedback_core)
+else
+  step "WebAssembly module and wasm test runner (build/wasm)"
+  libs=(nlohmann catch2)
+  targets=()
+fi
 # Never put /usr/include on a wasm compile (glibc headers break it): stage
 # only the header-only libraries into the build tree.
 mkdir -p build/wasm/include
-for lib in nlohmann catch2; do
+for lib in "${libs[@]}"; do
   if [ ! -d "build/wasm/include/$lib" ] || [ "/usr/include/$lib" -nt "build/wasm/include/$lib" ]; then
     rm -rf "build/wasm/include/$lib" && cp -r "/usr/include/$lib" build/wasm/include/
   fi
@@ -27,7 +47,7 @@ done
 if [ ! -f build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build build/wasm -j"$JOBS"
+cmake --build build/wasm -j"$JOBS" "${targets[@]}"
 
 step "TypeScript (dist/)"
 mkdir -p dist

@@ -15,7 +15,7 @@ for a in "$@"; do
 done
 
 bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/build.sh --lib   # the wasm module and the JS only: no test binaries
 node examples/react/build.mjs
 
 if [ "$smoke" = 1 ]; then

@@ -3,7 +3,8 @@
 // Emscripten glue fetches it from `new URL('trace_feedback_core.wasm',
 // import.meta.url)`, so it is copied next to the bundle and counted as a
 // separate file. Code splitting is on, so a library's lazily imported
-// chunks are told apart from what loads up front.
+// chunks are told apart from what loads up front (the entry chunk and what
+// it imports statically; our wasm when the glue is among those).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -72,7 +73,10 @@ export async function bundleApp(entry, outdir, { minify = true, withWasm = false
   if (withWasm) {
     copyFileSync(WASM, join(outdir, basename(WASM)));
     const buf = readFileSync(WASM);
-    files.push({ file: basename(WASM), bytes: buf.length, gzip: gzip9(buf), initial: true, wasm: true });
+    // The Emscripten glue fetches the .wasm as soon as it runs: the wasm is
+    // up front exactly when the chunk holding the glue is.
+    const glueUpFront = files.some((f) => f.initial && Object.keys(f.inputs).some((i) => i.endsWith('trace_feedback_core.mjs')));
+    files.push({ file: basename(WASM), bytes: buf.length, gzip: gzip9(buf), initial: glueUpFront, wasm: true });
   }
   return { files, metafile: result.metafile, warnings: result.warnings };
 }

@@ -6,6 +6,7 @@
 
 #include "feedback/json_api.hpp"
 #include "feedback/validate.hpp"
+#include "json/parse.hpp"
 
 namespace tf {
 namespace {
@@ -47,7 +48,7 @@ ClientCore::ClientCore(const std::string& options_json)
     }
   }
   json out = issues_to_json(issues);
-  const json status = json::parse(std::string_view(engine_.configStatus()), nullptr, false);
+  const json status = parse_json_text(engine_.configStatus());
   if (status.is_object() && status.value("ok", true) == false) {
     const auto errors = status.find("errors");
     if (errors != status.end() && errors->is_array()) {

@@ -1,6 +1,8 @@
 // Bounded parsing and type-checked reads; see json_read.hpp.
 #include "delivery/json_read.hpp"
 
+#include "json/parse.hpp"
+
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -46,7 +48,7 @@ bool text_depth_within(std::string_view text, int max_depth) {
 
 std::optional<nlohmann::json> parse_bounded(std::string_view text) {
   if (!text_depth_within(text, kMaxTextDepth)) return std::nullopt;
-  auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  auto j = parse_json_text(text);
   if (j.is_discarded()) return std::nullopt;
   return j;
 }

@@ -8,6 +8,7 @@
 
 #include "diff/diff.hpp"
 #include "feedback/text.hpp"
+#include "json/parse.hpp"
 
 namespace tf::diff {
 
@@ -96,7 +97,7 @@ json to_feedback(const DiffResult& r, const DiffOptions& o) {
 
 bool parse_options(std::string_view text, DiffOptions& out, OptionsError& error) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return true;
-  const json doc = json::parse(text.begin(), text.end(), nullptr, false);
+  const json doc = parse_json_text(text);
   if (doc.is_discarded() || !doc.is_object()) {
     error.message = "options must be a JSON object";
     return false;

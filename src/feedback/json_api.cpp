@@ -1,6 +1,8 @@
 // JSON-text wrappers of validation and merge for the bindings.
 #include "feedback/json_api.hpp"
 
+#include "json/parse.hpp"
+
 #include "feedback/merge.hpp"
 #include "feedback/validate.hpp"
 
@@ -17,7 +19,7 @@ json issues_to_json(const Issues& issues) {
 }
 
 json parse_json(std::string_view text, const char* path, Issues& issues) {
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  json value = parse_json_text(text);
   if (value.is_discarded()) {
     issues.push_back({path, "invalid_json",
                       std::string(path) + ": is not valid JSON text (invalid_json)"});
