@@ -66,6 +66,10 @@ export interface FeedbackHandle<F extends object = Feedback> {
 
 type Call = (client: FeedbackClient) => unknown;
 
+/** Backoff of the automatic retry after a failed load: 1 s, 2 s, ... up to 1 min. */
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+
 function isBrowser(): boolean {
   return typeof window !== 'undefined' && typeof document !== 'undefined';
 }
@@ -107,6 +111,9 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   #client: FeedbackClient | undefined;
   #sessionId: string | undefined;
   #closed = false;
+  #failures = 0;
+  #refused = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: InitOptions) {
     const { onError, onDelivered, ...rest } = options ?? {};
@@ -149,9 +156,37 @@ class Handle<F extends object> implements FeedbackHandle<F> {
         });
       // Marked handled: a failed load is reported here, and a caller who
       // never reads `ready` must not see an unhandled rejection in the page.
-      this.#loading.catch((e) => this.#emitError(errorEvent(e, 'trace-feedback did not load')));
+      this.#loading.catch((e) => {
+        this.#emitError(errorEvent(e, 'trace-feedback did not load'));
+        this.#loadFailed(e);
+      });
     }
     return this.#loading;
+  }
+
+  /**
+   * A failed chunk or .wasm fetch (a network blip, a deploy replacing the
+   * files) must not strand what was recorded: the next use, a read of
+   * `ready`, or a timer with backoff while calls wait, tries again, and the
+   * recorded calls are replayed then. Bad options stay refused.
+   */
+  #loadFailed(error: unknown): void {
+    if ((error as { code?: unknown } | null)?.code === 'invalid_options') {
+      // Never deliverable (reported above once): do not keep recording calls.
+      this.#refused = true;
+      this.#recorded = [];
+      return;
+    }
+    this.#loading = undefined;
+    this.#failures += 1;
+    if (this.#recorded.length === 0 || this.#retryTimer !== undefined) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1));
+    const timer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (!this.#client && !this.#loading && this.#recorded.length > 0) void this.#load().catch(() => {});
+    }, delay);
+    (timer as { unref?: () => void }).unref?.(); // never keeps a Node process alive
+    this.#retryTimer = timer;
   }
 
   #replay(client: FeedbackClient): void {
@@ -172,6 +207,7 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   /** Runs `call` now if loaded, else records it and starts the load (first use). */
   #call<T>(call: (client: FeedbackClient) => T): T | undefined {
     if (this.#client) return this.#run(this.#client, call) as T | undefined;
+    if (this.#refused) return undefined;
     this.#recorded.push(call);
     void this.#load().catch(() => {});
     return undefined;

@@ -83,6 +83,9 @@ test('bad options: ready rejects, onError hears it, nothing is thrown or left un
   assert.equal(errors.length, 1);
   assert.equal(errors[0].code, 'invalid_options');
   assert.match(errors[0].message, /did not load.*pigeon/);
+  // Bad options never load: later calls are not piled up in memory for a replay that cannot come.
+  feedback.rate(randomUUID(), true);
+  assert.equal(feedback.stats().queued, 0);
 });
 
 test('linkFromResponse before load reads the headers now and returns the session', async (t) => {
