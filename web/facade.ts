@@ -17,6 +17,7 @@ import type {
 } from './client.js';
 import type { Target } from './capture/index.js';
 import type { InitOptions } from './entry/options.js';
+import { isUuid } from './ids.js';
 import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
 
 /**
@@ -241,7 +242,8 @@ class Handle<F extends object> implements FeedbackHandle<F> {
     this.#call((c) => c.detach());
   }
   setSession(sessionId: string): void {
-    if (!this.#client) this.#sessionId = sessionId;
+    // Only a valid id is shown before load (the client refuses others at replay, to onError).
+    if (!this.#client && isUuid(sessionId)) this.#sessionId = sessionId;
     this.#call((c) => c.setSession(sessionId));
   }
 
@@ -253,7 +255,10 @@ class Handle<F extends object> implements FeedbackHandle<F> {
       const v = readHeader(source, name);
       if (v !== undefined) headers[name] = v;
     }
-    const id = sessionFromBaggage(headers.baggage);
+    // Other middleware uses `session_id` in baggage too: a non-UUID value is
+    // not a session (the client ignores it at replay and keeps the linked one).
+    const found = sessionFromBaggage(headers.baggage);
+    const id = isUuid(found) ? found : undefined;
     if (id !== undefined) this.#sessionId = id;
     this.#call((c) => c.linkFromResponse(headers));
     return id;
