@@ -45,6 +45,18 @@ test('a retry from another owner (the client changed address) still finds the re
   assert.equal(await s.claim('k', 1000, 'addr:b'), 'fresh', "a's own newer records pushed it out");
 });
 
+test('advance: the streams kept per event are capped (least recently seen first), so made-up id prefixes cannot grow one event without bound', async () => {
+  const s = createMemoryStore({ maxStreamsPerEvent: 3 });
+  assert.equal(await s.advance('e1', 'live', '5'), true);
+  for (let i = 0; i < 5000; i++) {
+    assert.equal(await s.advance('e1', `junk${i}`, '1'), true);
+    if (i % 2 === 0) assert.equal(await s.advance('e1', 'live', '5'), true, 'an active stream stays recent'); // a retry
+  }
+  assert.equal(await s.advance('e1', 'live', '4'), false, 'the active stream kept its order');
+  // The memory such a flood can hold is the cap: the oldest junk streams were forgotten.
+  assert.equal(await s.advance('e1', 'junk0', '0'), true, 'a forgotten stream starts afresh');
+});
+
 test('advance: per event and stream, a smaller sequence is stale; equal (a retry) passes', async () => {
   const s = createMemoryStore();
   assert.equal(await s.advance('e1', 'tfA', '5'), true);

@@ -52,6 +52,13 @@ export interface MemoryStoreOptions {
   recordTtlMs?: number;
   /** Events whose order / session is remembered. Default 100 000. */
   maxEvents?: number;
+  /**
+   * Clients (update-id streams) whose order is remembered per event; beyond
+   * it the least recently seen stream of that event is forgotten. Default 1000.
+   * Without a cap, a batch of 100 updates with fresh id prefixes for one event
+   * grew that event's entry by 100, for ever.
+   */
+  maxStreamsPerEvent?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -60,6 +67,9 @@ interface Record_ {
   state: 'claimed' | 'done';
   expires: number;
 }
+
+/** Streams remembered per event by default (both stores). */
+export const MAX_STREAMS_PER_EVENT = 1000;
 
 /** Map with insertion order as LRU order, capped. */
 class Lru<V> {
@@ -108,6 +118,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore 
   const ttl = options.recordTtlMs ?? 24 * 60 * 60 * 1000;
   const now = options.now ?? Date.now;
   const order = new Lru<Map<string, string>>(options.maxEvents ?? 100_000);
+  const maxStreams = Math.max(1, options.maxStreamsPerEvent ?? MAX_STREAMS_PER_EVENT);
   const sessions = new Lru<{ sid: string; expires: number }>(options.maxEvents ?? 100_000);
   const counters = new Lru<{ window: number; count: number }>(100_000);
 
@@ -150,7 +161,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore 
       if (!m) order.set(eventId, (m = new Map()));
       const cur = m.get(stream);
       if (cur !== undefined && (cur.length > seq.length || (cur.length === seq.length && cur > seq))) return false;
+      m.delete(stream); // insertion order = recency: the least recently seen stream goes first
       m.set(stream, seq);
+      while (m.size > maxStreams) m.delete(m.keys().next().value as string);
       return true;
     },
     async hit(key, cost, limit, windowMs) {
