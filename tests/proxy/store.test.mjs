@@ -33,6 +33,26 @@ test("one owner flooding junk ids evicts only its own records, never another own
   assert.equal(await s.claim('junk-0', 1000, 'addr:attacker'), 'fresh', "the attacker's oldest went");
 });
 
+test('records are capped in all (maxRecords): a flood from many owners keeps the most recent, not maxOwners x maxRecordsPerOwner', async () => {
+  const s = createMemoryStore({ maxRecords: 100, maxRecordsPerOwner: 50, maxOwners: 10_000 });
+  const keys = [];
+  for (let o = 0; o < 1000; o++) {
+    for (let i = 0; i < 10; i++) {
+      const key = `o${o}-k${i}`;
+      keys.push(key);
+      assert.equal(await s.claim(key, 1000, `addr:${o}`), 'fresh');
+      await s.complete(key, { status: 200 }, `addr:${o}`);
+    }
+  }
+  // Newest first: a kept record answers 'duplicate' without inserting, so the run of duplicates is what was kept.
+  let kept = 0;
+  for (const key of keys.reverse()) {
+    if ((await s.claim(key, 1000, 'addr:check')) !== 'duplicate') break;
+    kept += 1;
+  }
+  assert.equal(kept, 100, 'exactly maxRecords kept, the most recent ones');
+});
+
 test('a retry from another owner (the client changed address) still finds the record', async () => {
   const s = createMemoryStore({ maxRecordsPerOwner: 3 });
   assert.equal(await s.claim('k', 1000, 'addr:a'), 'fresh');

@@ -48,6 +48,13 @@ export interface MemoryStoreOptions {
   maxRecordsPerOwner?: number;
   /** Owners kept; the least recently active owner's records go first. Default 10 000. */
   maxOwners?: number;
+  /**
+   * Records kept in all; beyond it the least recently active owner's oldest
+   * record goes. Default 200 000. Without it the bound was maxOwners ×
+   * maxRecordsPerOwner (20 million records, gigabytes) for a client with many
+   * addresses or sessions; one client alone still evicts only its own records.
+   */
+  maxRecords?: number;
   /** How long an applied update is remembered. Default 24 h (longer than any client retry window). */
   recordTtlMs?: number;
   /** Events whose order / session is remembered. Default 100 000. */
@@ -109,12 +116,36 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore 
   // Which owner holds a key's record: a retry from another address (a phone
   // changing networks) still finds it, while eviction stays per owner.
   const holder = new Map<string, string>();
+  const maxRecords = Math.max(1, options.maxRecords ?? 200_000);
+  let total = 0; // records held across owners
   const forget = (owner: string) => (key: string) => {
+    total -= 1;
     if (holder.get(key) === owner) holder.delete(key);
   };
   const owners = new Lru<Lru<Record_>>(Math.max(1, options.maxOwners ?? 10_000), (_owner, r) => {
+    total -= r.map.size;
     for (const key of r.map.keys()) holder.delete(key);
   });
+  /** Drops `key` from `owner`'s records, if there. */
+  const drop = (owner: string, key: string) => {
+    const r = owners.map.get(owner);
+    if (!r?.map.has(key)) return;
+    r.delete(key);
+    total -= 1;
+    if (holder.get(key) === owner) holder.delete(key);
+    if (r.map.size === 0) owners.delete(owner);
+  };
+  /** Over the global cap: the least recently active owner's oldest record goes. */
+  const trim = () => {
+    while (total > maxRecords) {
+      const first = owners.map.entries().next().value as [string, Lru<Record_>] | undefined;
+      if (!first) return;
+      const [o, r] = first;
+      const oldest = r.map.keys().next().value as string | undefined;
+      if (oldest === undefined) owners.delete(o);
+      else drop(o, oldest);
+    }
+  };
   const ttl = options.recordTtlMs ?? 24 * 60 * 60 * 1000;
   const now = options.now ?? Date.now;
   const order = new Lru<Map<string, string>>(options.maxEvents ?? 100_000);
@@ -134,9 +165,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore 
   };
   const put = (key: string, owner: string, rec: Record_) => {
     const [, prior] = find(key);
-    if (prior !== undefined && prior !== owner) owners.map.get(prior)?.delete(key);
-    records(owner).set(key, rec);
+    if (prior !== undefined && prior !== owner) drop(prior, key);
+    const mine = records(owner);
+    const had = mine.map.has(key);
+    mine.set(key, rec); // may evict this owner's oldest (forget: total - 1)
+    if (!had) total += 1;
     holder.set(key, owner);
+    trim();
   };
   return {
     async claim(key, leaseMs, owner = '') {
@@ -151,10 +186,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore 
     },
     async release(key) {
       const [rec, o] = find(key);
-      if (rec?.state === 'claimed' && o !== undefined) {
-        owners.map.get(o)?.delete(key);
-        holder.delete(key);
-      }
+      if (rec?.state === 'claimed' && o !== undefined) drop(o, key);
     },
     async advance(eventId, stream, seq) {
       let m = order.get(eventId);
