@@ -90,6 +90,25 @@ test('plain HTML page: mouse, keyboard, events, theming; feedback on the span', 
   assert.deepEqual(page.pageErrors, []);
 });
 
+test('a comment being typed survives the event-id arriving late (a streamed answer) and a label change', async (t) => {
+  const { page } = await open(t, '/examples/element/index.html', 'element late id');
+  const { eventId: late } = await stack.collector.client.seedSession('element late id, the span');
+  const bar = page.locator('feedback-bar');
+  const box = bar.getByRole('textbox', { name: 'Comment' });
+  await box.fill('Half-typed');
+  await box.focus();
+  await page.evaluate((id) => document.querySelector('feedback-bar').setAttribute('event-id', id), late);
+  assert.equal(await box.inputValue(), 'Half-typed', 'the text is still there after the event id changed');
+  assert.equal(await page.evaluate(() => document.querySelector('feedback-bar').shadowRoot.activeElement?.tagName), 'TEXTAREA', 'focus kept');
+  await page.evaluate(() => document.querySelector('feedback-bar').setAttribute('label', 'Rate the answer'));
+  assert.equal(await box.inputValue(), 'Half-typed', 'and after a re-render');
+  await box.pressSequentially(' and done');
+  await bar.getByRole('button', { name: 'Send' }).click();
+  await waitFor(() => feedbackOf(late)?.comment === 'Half-typed and done', { what: 'the comment on the span named last' });
+  assert.deepEqual(await page.evaluate(() => window.errors), []);
+  assert.deepEqual(page.pageErrors, []);
+});
+
 test('Vue 3 app built with Vite: <feedback-bar> sends onto the span', async (t) => {
   await buildVueExample();
   const { page, eventId } = await open(t, '/examples/vue/dist/index.html', 'vue');

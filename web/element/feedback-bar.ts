@@ -67,8 +67,12 @@ export function feedbackBarClass(): CustomElementConstructor {
       this.#unsubscribe = undefined;
     }
 
-    attributeChangedCallback(): void {
-      if (this.isConnected) this.#render();
+    attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+      if (!this.isConnected || old === value) return;
+      // A streamed answer gets its span id late: same controls, that answer's
+      // state. Re-rendering here would throw away a comment being typed.
+      if (name === 'event-id') return this.#sync();
+      this.#render();
     }
 
     get #eventId(): string {
@@ -111,7 +115,15 @@ export function feedbackBarClass(): CustomElementConstructor {
         html += `<button type="submit" part="comment-submit" disabled>Send</button></form>`;
       }
       html += `<span part="status" role="status" aria-live="polite" class="sr-only"></span></div>`;
+      // What the user is typing survives a re-render (a `label` or `stars` change).
+      const typed = this.#root.querySelector('textarea')?.value ?? '';
       this.#root.innerHTML = html;
+      const input = this.#root.querySelector('textarea');
+      if (input && typed) {
+        input.value = typed;
+        const submit = this.#root.querySelector<HTMLButtonElement>('[part~="comment-submit"]');
+        if (submit) submit.disabled = typed.trim() === '';
+      }
       this.#wire();
       this.#sync();
     }
