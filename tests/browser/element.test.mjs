@@ -109,6 +109,26 @@ test('a comment being typed survives the event-id arriving late (a streamed answ
   assert.deepEqual(page.pageErrors, []);
 });
 
+test('a comment the loaded client refuses (too long) stays in the box; the reason goes to onError', async (t) => {
+  const { page, eventId } = await open(t, '/examples/element/index.html', 'element refused');
+  const bar = page.locator('feedback-bar');
+  await bar.getByRole('button', { name: 'Good answer' }).click();
+  await waitFor(() => page.evaluate(() => document.querySelector('feedback-bar').feedback.client !== undefined), { what: 'client loaded' });
+  const box = bar.getByRole('textbox', { name: 'Comment' });
+  const tooLong = 'x'.repeat(20_000);
+  await box.fill(tooLong);
+  await bar.getByRole('button', { name: 'Send' }).click();
+  assert.equal((await box.inputValue()).length, tooLong.length, 'kept');
+  // The page's configureFeedbackBar({ onError }) ran after the import registered (and upgraded) the bar: it is still the bar's client.
+  assert.deepEqual(await page.evaluate(() => window.errors), ['invalid_feedback']);
+  assert.deepEqual(await page.evaluate(() => window.captured), ['rating:"up"'], 'no capture event for the refused comment');
+  await box.fill('Short enough');
+  await bar.getByRole('button', { name: 'Send' }).click();
+  assert.equal(await box.inputValue(), '');
+  await waitFor(() => feedbackOf(eventId)?.comment === 'Short enough', { what: 'the comment in SQLite' });
+  assert.deepEqual(page.pageErrors, []);
+});
+
 test('Vue 3 app built with Vite: <feedback-bar> sends onto the span', async (t) => {
   await buildVueExample();
   const { page, eventId } = await open(t, '/examples/vue/dist/index.html', 'vue');
