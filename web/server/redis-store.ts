@@ -4,7 +4,17 @@
 // answers 503 + Retry-After and the page keeps its updates.
 import { MAX_STREAMS_PER_EVENT, type ClaimState, type ProxyStore, type StoredResult } from './store.js';
 
-/** The few node-redis (v4+) client methods used; any compatible client works. */
+/**
+ * The few node-redis (v4+) client methods used; any compatible client works.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * const client = createClient({ url: process.env.REDIS_URL });
+ * await client.connect();
+ * const store = createRedisStore({ client });
+ * ```
+ */
 export interface RedisLikeClient {
   sendCommand(args: string[]): Promise<unknown>;
   connect?(): Promise<unknown>;
@@ -15,6 +25,14 @@ export interface RedisLikeClient {
   isOpen?: boolean;
 }
 
+/**
+ * Options of {@link createRedisStore}: `url` or `client`, and its key prefix, record lifetime and timeout.
+ *
+ * @example
+ * ```ts
+ * createRedisStore({ url: 'redis://127.0.0.1:6379', prefix: 'myapp:tf:', commandTimeoutMs: 500 });
+ * ```
+ */
 export interface RedisStoreOptions {
   /** redis://host:port; the store creates (and owns) a node-redis client. */
   url?: string;
@@ -32,6 +50,15 @@ export interface RedisStoreOptions {
   onError?: (error: unknown) => void;
 }
 
+/**
+ * Thrown by the Redis store's steps when Redis does not answer in time; the proxy answers 503
+ * `store_unavailable` with Retry-After and the page keeps its updates.
+ *
+ * @example
+ * ```ts
+ * store.claim(key, 1000).catch((e) => e instanceof StoreUnavailableError); // true while Redis is down
+ * ```
+ */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
     super(`proxy store unavailable: ${String((cause as Error)?.message ?? cause)}`);
@@ -85,7 +112,15 @@ async function sha1(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A ProxyStore on Redis (`url` or an existing `client`). */
+/**
+ * A ProxyStore on Redis (`url` or an existing `client`).
+ *
+ * @example
+ * ```ts
+ * const store = createRedisStore({ url: process.env.REDIS_URL }); // npm i redis
+ * const feedback = createProxyHandler({ apiKey: process.env.HH_API_KEY!, store, trustProxy: 1 });
+ * ```
+ */
 export function createRedisStore(options: RedisStoreOptions): ProxyStore {
   if (!options || (typeof options.url !== 'string' && !options.client)) {
     throw new TypeError('createRedisStore: pass { url } or { client }');

@@ -3,12 +3,40 @@
 // counters, (d) the event -> session answers of the existence check.
 // Every method is one atomic step (a Lua script in the Redis store).
 
+/**
+ * The answer of {@link ProxyStore.claim}: forward it ('fresh'), it was applied ('duplicate'), or someone
+ * is forwarding it now ('in_progress').
+ *
+ * @example
+ * ```ts
+ * const state: ClaimState = await store.claim(key, 15_000);
+ * ```
+ */
 export type ClaimState = 'fresh' | 'duplicate' | 'in_progress';
 
+/**
+ * What {@link ProxyStore.complete} records of an applied update.
+ *
+ * @example
+ * ```ts
+ * await store.complete(key, { status: 200 } satisfies StoredResult);
+ * ```
+ */
 export interface StoredResult {
   status: number;
 }
 
+/**
+ * The state several proxy instances share: idempotency, per-event order, rate-limit counters and the
+ * event → session cache. Every method is one atomic step. Implemented by {@link createMemoryStore} and
+ * {@link createRedisStore}; pass your own as `createProxyHandler({ store })`.
+ *
+ * @example
+ * ```ts
+ * const store: ProxyStore = createRedisStore({ url: process.env.REDIS_URL });
+ * if ((await store.claim('event update-id', 15_000, 'sid:…')) === 'fresh') { await forward(); await store.complete('event update-id', { status: 200 }); }
+ * ```
+ */
 export interface ProxyStore {
   /**
    * Claims an update key for `leaseMs`: 'fresh' (the caller forwards it and
@@ -43,6 +71,14 @@ export interface ProxyStore {
   close?(): Promise<void>;
 }
 
+/**
+ * Options of {@link createMemoryStore}: the caps that bound its memory.
+ *
+ * @example
+ * ```ts
+ * createProxyHandler({ apiKey, store: createMemoryStore({ maxRecordsPerOwner: 500, maxRecords: 50_000 }) });
+ * ```
+ */
 export interface MemoryStoreOptions {
   /** Idempotency records kept per owner (client); its own oldest go first. Default 2000. */
   maxRecordsPerOwner?: number;
@@ -110,6 +146,11 @@ class Lru<V> {
 /**
  * The embedded default, right for one process. Records are kept per owner,
  * so one client posting junk ids only evicts its own records.
+ *
+ * @example
+ * ```ts
+ * const feedback = createProxyHandler({ apiKey: process.env.HH_API_KEY!, store: createMemoryStore() }); // the default
+ * ```
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ProxyStore {
   const perOwner = Math.max(1, options.maxRecordsPerOwner ?? 2000);
