@@ -184,7 +184,11 @@ class Handle<F extends object> implements FeedbackHandle<F> {
     const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1));
     const timer = setTimeout(() => {
       this.#retryTimer = undefined;
-      if (!this.#client && !this.#loading && this.#recorded.length > 0) void this.#load().catch(() => {});
+      if (this.#client || this.#loading || this.#recorded.length === 0) return;
+      // After a close() whose load failed: deliver what was recorded, then close as asked.
+      void this.#load()
+        .then((client) => (this.#closed ? client.close() : undefined))
+        .catch(() => {});
     }, delay);
     (timer as { unref?: () => void }).unref?.(); // never keeps a Node process alive
     this.#retryTimer = timer;
