@@ -17,6 +17,7 @@ import type {
 } from './client.js';
 import type { Target } from './capture/index.js';
 import type { InitOptions } from './entry/options.js';
+import { isUuid } from './ids.js';
 import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
 
 /**
@@ -66,6 +67,10 @@ export interface FeedbackHandle<F extends object = Feedback> {
 
 type Call = (client: FeedbackClient) => unknown;
 
+/** Backoff of the automatic retry after a failed load: 1 s, 2 s, ... up to 1 min. */
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+
 function isBrowser(): boolean {
   return typeof window !== 'undefined' && typeof document !== 'undefined';
 }
@@ -107,6 +112,9 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   #client: FeedbackClient | undefined;
   #sessionId: string | undefined;
   #closed = false;
+  #failures = 0;
+  #refused = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: InitOptions) {
     const { onError, onDelivered, ...rest } = options ?? {};
@@ -149,9 +157,41 @@ class Handle<F extends object> implements FeedbackHandle<F> {
         });
       // Marked handled: a failed load is reported here, and a caller who
       // never reads `ready` must not see an unhandled rejection in the page.
-      this.#loading.catch((e) => this.#emitError(errorEvent(e, 'trace-feedback did not load')));
+      this.#loading.catch((e) => {
+        this.#emitError(errorEvent(e, 'trace-feedback did not load'));
+        this.#loadFailed(e);
+      });
     }
     return this.#loading;
+  }
+
+  /**
+   * A failed chunk or .wasm fetch (a network blip, a deploy replacing the
+   * files) must not strand what was recorded: the next use, a read of
+   * `ready`, or a timer with backoff while calls wait, tries again, and the
+   * recorded calls are replayed then. Bad options stay refused.
+   */
+  #loadFailed(error: unknown): void {
+    if ((error as { code?: unknown } | null)?.code === 'invalid_options') {
+      // Never deliverable (reported above once): do not keep recording calls.
+      this.#refused = true;
+      this.#recorded = [];
+      return;
+    }
+    this.#loading = undefined;
+    this.#failures += 1;
+    if (this.#recorded.length === 0 || this.#retryTimer !== undefined) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1));
+    const timer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (this.#client || this.#loading || this.#recorded.length === 0) return;
+      // After a close() whose load failed: deliver what was recorded, then close as asked.
+      void this.#load()
+        .then((client) => (this.#closed ? client.close() : undefined))
+        .catch(() => {});
+    }, delay);
+    (timer as { unref?: () => void }).unref?.(); // never keeps a Node process alive
+    this.#retryTimer = timer;
   }
 
   #replay(client: FeedbackClient): void {
@@ -172,6 +212,7 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   /** Runs `call` now if loaded, else records it and starts the load (first use). */
   #call<T>(call: (client: FeedbackClient) => T): T | undefined {
     if (this.#client) return this.#run(this.#client, call) as T | undefined;
+    if (this.#refused) return undefined;
     this.#recorded.push(call);
     void this.#load().catch(() => {});
     return undefined;
@@ -205,7 +246,8 @@ class Handle<F extends object> implements FeedbackHandle<F> {
     this.#call((c) => c.detach());
   }
   setSession(sessionId: string): void {
-    if (!this.#client) this.#sessionId = sessionId;
+    // Only a valid id is shown before load (the client refuses others at replay, to onError).
+    if (!this.#client && isUuid(sessionId)) this.#sessionId = sessionId;
     this.#call((c) => c.setSession(sessionId));
   }
 
@@ -217,7 +259,10 @@ class Handle<F extends object> implements FeedbackHandle<F> {
       const v = readHeader(source, name);
       if (v !== undefined) headers[name] = v;
     }
-    const id = sessionFromBaggage(headers.baggage);
+    // Other middleware uses `session_id` in baggage too: a non-UUID value is
+    // not a session (the client ignores it at replay and keeps the linked one).
+    const found = sessionFromBaggage(headers.baggage);
+    const id = isUuid(found) ? found : undefined;
     if (id !== undefined) this.#sessionId = id;
     this.#call((c) => c.linkFromResponse(headers));
     return id;

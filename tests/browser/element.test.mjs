@@ -90,6 +90,45 @@ test('plain HTML page: mouse, keyboard, events, theming; feedback on the span', 
   assert.deepEqual(page.pageErrors, []);
 });
 
+test('a comment being typed survives the event-id arriving late (a streamed answer) and a label change', async (t) => {
+  const { page } = await open(t, '/examples/element/index.html', 'element late id');
+  const { eventId: late } = await stack.collector.client.seedSession('element late id, the span');
+  const bar = page.locator('feedback-bar');
+  const box = bar.getByRole('textbox', { name: 'Comment' });
+  await box.fill('Half-typed');
+  await box.focus();
+  await page.evaluate((id) => document.querySelector('feedback-bar').setAttribute('event-id', id), late);
+  assert.equal(await box.inputValue(), 'Half-typed', 'the text is still there after the event id changed');
+  assert.equal(await page.evaluate(() => document.querySelector('feedback-bar').shadowRoot.activeElement?.tagName), 'TEXTAREA', 'focus kept');
+  await page.evaluate(() => document.querySelector('feedback-bar').setAttribute('label', 'Rate the answer'));
+  assert.equal(await box.inputValue(), 'Half-typed', 'and after a re-render');
+  await box.pressSequentially(' and done');
+  await bar.getByRole('button', { name: 'Send' }).click();
+  await waitFor(() => feedbackOf(late)?.comment === 'Half-typed and done', { what: 'the comment on the span named last' });
+  assert.deepEqual(await page.evaluate(() => window.errors), []);
+  assert.deepEqual(page.pageErrors, []);
+});
+
+test('a comment the loaded client refuses (too long) stays in the box; the reason goes to onError', async (t) => {
+  const { page, eventId } = await open(t, '/examples/element/index.html', 'element refused');
+  const bar = page.locator('feedback-bar');
+  await bar.getByRole('button', { name: 'Good answer' }).click();
+  await waitFor(() => page.evaluate(() => document.querySelector('feedback-bar').feedback.client !== undefined), { what: 'client loaded' });
+  const box = bar.getByRole('textbox', { name: 'Comment' });
+  const tooLong = 'x'.repeat(20_000);
+  await box.fill(tooLong);
+  await bar.getByRole('button', { name: 'Send' }).click();
+  assert.equal((await box.inputValue()).length, tooLong.length, 'kept');
+  // The page's configureFeedbackBar({ onError }) ran after the import registered (and upgraded) the bar: it is still the bar's client.
+  assert.deepEqual(await page.evaluate(() => window.errors), ['invalid_feedback']);
+  assert.deepEqual(await page.evaluate(() => window.captured), ['rating:"up"'], 'no capture event for the refused comment');
+  await box.fill('Short enough');
+  await bar.getByRole('button', { name: 'Send' }).click();
+  assert.equal(await box.inputValue(), '');
+  await waitFor(() => feedbackOf(eventId)?.comment === 'Short enough', { what: 'the comment in SQLite' });
+  assert.deepEqual(page.pageErrors, []);
+});
+
 test('Vue 3 app built with Vite: <feedback-bar> sends onto the span', async (t) => {
   await buildVueExample();
   const { page, eventId } = await open(t, '/examples/vue/dist/index.html', 'vue');

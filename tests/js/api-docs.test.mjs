@@ -30,10 +30,8 @@ const OWED = {
   'transport/proxy.ts': ['ProxyTransportOptions', 'proxyTransport'],
   'transport/honeyhive.ts': ['HoneyHiveTransportOptions', 'honeyhiveTransport'],
   'server/batch.ts': ['BatchResponse', 'FeedbackBatch', 'FeedbackUpdate', 'UpdateResult', 'MAX_UPDATE_ID_LENGTH', 'checkUpdate', 'isRetryableStatus', 'isUuid', 'parseBatch'],
-  'server/idempotency.ts': ['IdempotencyStore', 'MemoryIdempotencyOptions', 'MemoryIdempotencyStore', 'idempotencyKey'],
-  'server/proxy.ts': ['AuthorizeResult', 'DEFAULT_HONEYHIVE_URL', 'ProxyErrorContext', 'ProxyHandler', 'ProxyOptions', 'ProxyServer', 'createProxyHandler', 'startProxyServer'],
-  'server/ratelimit.ts': ['RateLimitOptions', 'RateLimiter'],
-  'server/token.ts': ['FeedbackTokenClaims', 'MintOptions', 'TokenCheck', 'TokenPolicyOptions', 'mintFeedbackToken', 'tokenPolicy', 'verifyFeedbackToken'],
+  'server/proxy.ts': ['ProxyHandler', 'ProxyServer', 'createProxyHandler', 'startProxyServer'],
+  'server/token.ts': ['FeedbackTokenClaims', 'TokenCheck', 'TokenPolicyOptions'],
 };
 
 function commentOf(r) {

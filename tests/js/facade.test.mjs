@@ -83,6 +83,27 @@ test('bad options: ready rejects, onError hears it, nothing is thrown or left un
   assert.equal(errors.length, 1);
   assert.equal(errors[0].code, 'invalid_options');
   assert.match(errors[0].message, /did not load.*pigeon/);
+  // Bad options never load: later calls are not piled up in memory for a replay that cannot come.
+  feedback.rate(randomUUID(), true);
+  assert.equal(feedback.stats().queued, 0);
+});
+
+test('linkFromResponse before load ignores a non-UUID session_id in baggage and keeps the linked session', async (t) => {
+  const { sent, transport } = recordingTransport();
+  const errors = [];
+  const feedback = createFeedback({ namespace: randomUUID(), transport, onError: (e) => errors.push(e) });
+  t.after(() => feedback.close());
+  assert.equal(feedback.linkFromResponse({ headers: new Headers({ baggage: `session_id=${SESSION}` }) }), SESSION);
+  // Other middleware's session_id: not a UUID, so not ours.
+  assert.equal(feedback.linkFromResponse({ headers: new Headers({ baggage: 'session_id=web-42' }) }), undefined);
+  assert.equal(feedback.sessionId, SESSION);
+  feedback.setSession('not-a-uuid'); // refused at replay (onError), never shown as the session
+  assert.equal(feedback.sessionId, SESSION);
+  feedback.enrichSession({ feedback: { comment: 'kept' } });
+  const client = await feedback.ready;
+  assert.equal(client.sessionId, SESSION);
+  await feedback.flush();
+  assert.deepEqual(sent.map((u) => u.event_id), [SESSION]);
 });
 
 test('linkFromResponse before load reads the headers now and returns the session', async (t) => {

@@ -53,3 +53,23 @@ test('after express.json(), the handler reuses req.body', async () => {
     await s.close();
   }
 });
+
+test("mounted with app.use('/feedback', handler) (Express strips the mount path from req.url), it still answers", async () => {
+  const app = express();
+  app.use('/feedback', createProxyHandler({ apiKey: TEST_API_KEY, serverUrl: c.url, allowUnsigned: true }));
+  app.use('/api', createProxyHandler({ apiKey: TEST_API_KEY, serverUrl: c.url, allowUnsigned: true })); // serves /api/feedback
+  app.use((_req, res) => res.status(404).json({ route: 'app 404' }));
+  const s = await listen(app);
+  try {
+    for (const [route, id] of [['/feedback', 'm-1'], ['/api/feedback', 'm-2']]) {
+      const { eventId } = await c.client.seedSession();
+      const r = await fetch(`${s.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ updates: [{ id, event_id: eventId, feedback: { rating: 1 } }] }) });
+      assert.equal(r.status, 200, route);
+      assert.deepEqual((await r.json()).results, [{ id, status: 200 }], route);
+      assert.deepEqual(getEvent(c.db, eventId).feedback, { rating: 1 }, route);
+    }
+    assert.deepEqual(await (await fetch(`${s.url}/api/other`)).json(), { route: 'app 404' }, 'other paths still go to next()');
+  } finally {
+    await s.close();
+  }
+});

@@ -5,6 +5,7 @@
 // while Redis is down, recovering when it is back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createClient } from 'redis';
 import { startRedis } from './redis-server.mjs';
 import { startCluster } from './cluster.mjs';
 import { startProxyServer, createRedisStore } from '../../dist/server/index.js';
@@ -174,5 +175,28 @@ test('Redis down: 503 store_unavailable + Retry-After (nothing forwarded); back 
     await store.close();
     await restarted?.stop();
     await own.dispose();
+  }
+});
+
+test('the order hash of one event is capped in Redis too (a flood of made-up id prefixes is reset, not grown)', async () => {
+  const redisClient = createClient({ url: redis.url });
+  await redisClient.connect();
+  const store = createRedisStore({ client: redisClient, prefix: `cap${process.pid}:`, maxStreamsPerEvent: 4 });
+  const hlen = () => redisClient.sendCommand(['HLEN', `cap${process.pid}:ord:e1`]);
+  try {
+    for (let i = 0; i < 50; i++) {
+      assert.equal(await store.advance('e1', `junk${i}`, '1'), true);
+      assert.ok(Number(await hlen()) <= 4, 'never more than the cap');
+    }
+    for (let i = 0; i < 50; i++) {
+      assert.notEqual(await store.claimInOrder(`k${i}`, 1000, undefined, { eventId: 'e1', stream: `more${i}`, seq: '1' }), 'stale');
+      assert.ok(Number(await hlen()) <= 4, 'never more than the cap (claimInOrder)');
+    }
+    // Below the cap, order holds as before.
+    assert.equal(await store.advance('e1', 'live', '5'), true);
+    assert.equal(await store.advance('e1', 'live', '4'), false);
+    assert.equal(await store.claimInOrder('old', 1000, undefined, { eventId: 'e1', stream: 'live', seq: '3' }), 'stale');
+  } finally {
+    await redisClient.quit();
   }
 });

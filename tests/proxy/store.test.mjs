@@ -33,6 +33,26 @@ test("one owner flooding junk ids evicts only its own records, never another own
   assert.equal(await s.claim('junk-0', 1000, 'addr:attacker'), 'fresh', "the attacker's oldest went");
 });
 
+test('records are capped in all (maxRecords): a flood from many owners keeps the most recent, not maxOwners x maxRecordsPerOwner', async () => {
+  const s = createMemoryStore({ maxRecords: 100, maxRecordsPerOwner: 50, maxOwners: 10_000 });
+  const keys = [];
+  for (let o = 0; o < 1000; o++) {
+    for (let i = 0; i < 10; i++) {
+      const key = `o${o}-k${i}`;
+      keys.push(key);
+      assert.equal(await s.claim(key, 1000, `addr:${o}`), 'fresh');
+      await s.complete(key, { status: 200 }, `addr:${o}`);
+    }
+  }
+  // Newest first: a kept record answers 'duplicate' without inserting, so the run of duplicates is what was kept.
+  let kept = 0;
+  for (const key of keys.reverse()) {
+    if ((await s.claim(key, 1000, 'addr:check')) !== 'duplicate') break;
+    kept += 1;
+  }
+  assert.equal(kept, 100, 'exactly maxRecords kept, the most recent ones');
+});
+
 test('a retry from another owner (the client changed address) still finds the record', async () => {
   const s = createMemoryStore({ maxRecordsPerOwner: 3 });
   assert.equal(await s.claim('k', 1000, 'addr:a'), 'fresh');
@@ -43,6 +63,18 @@ test('a retry from another owner (the client changed address) still finds the re
   assert.equal(await s.claim('k', 1000, 'addr:b'), 'duplicate', "b's flood did not evict a's record");
   for (let i = 0; i < 3; i++) await s.complete(`a${i}`, { status: 200 }, 'addr:a');
   assert.equal(await s.claim('k', 1000, 'addr:b'), 'fresh', "a's own newer records pushed it out");
+});
+
+test('advance: the streams kept per event are capped (least recently seen first), so made-up id prefixes cannot grow one event without bound', async () => {
+  const s = createMemoryStore({ maxStreamsPerEvent: 3 });
+  assert.equal(await s.advance('e1', 'live', '5'), true);
+  for (let i = 0; i < 5000; i++) {
+    assert.equal(await s.advance('e1', `junk${i}`, '1'), true);
+    if (i % 2 === 0) assert.equal(await s.advance('e1', 'live', '5'), true, 'an active stream stays recent'); // a retry
+  }
+  assert.equal(await s.advance('e1', 'live', '4'), false, 'the active stream kept its order');
+  // The memory such a flood can hold is the cap: the oldest junk streams were forgotten.
+  assert.equal(await s.advance('e1', 'junk0', '0'), true, 'a forgotten stream starts afresh');
 });
 
 test('advance: per event and stream, a smaller sequence is stale; equal (a retry) passes', async () => {

@@ -3,7 +3,7 @@
 // (Tab, Enter, Space), arrow keys between stars, aria-pressed states, an
 // aria-live status; each capture dispatches a bubbling, composed
 // `feedback:captured` event (detail: { eventId, signal, value, receipt }).
-import { answerActions, storeFor, type AnswerActions, type AnswerState, type CapturedDetail } from '../entry/answer-state.js';
+import { AnswerStore, answerActions, storeFor, type AnswerActions, type AnswerState, type CapturedDetail } from '../entry/answer-state.js';
 import { createFeedback, type FeedbackHandle } from '../facade.js';
 import type { InitOptions } from '../entry/options.js';
 import { STYLES } from './styles.js';
@@ -24,8 +24,16 @@ let shared: FeedbackHandle<object> | undefined;
  */
 export function configureFeedbackBar(options: InitOptions | FeedbackHandle<object>): FeedbackHandle<object> {
   shared = isHandle(options) ? options : createFeedback(options);
+  // Bars already in the page (upgraded when the import ran, before this
+  // call) now show and send through this client.
+  for (const rebind of connected.values()) rebind();
   return shared;
 }
+
+/** Connected bars without their own handle, to rebind when the shared one is set. */
+const connected = new Map<HTMLElement, () => void>();
+/** What a bar shows before any client exists (nothing chosen yet). */
+const noClient = new AnswerStore();
 
 function isHandle(v: unknown): v is FeedbackHandle<object> {
   return typeof v === 'object' && v !== null && typeof (v as { enrichSpan?: unknown }).enrichSpan === 'function' && 'ready' in v;
@@ -46,29 +54,54 @@ export function feedbackBarClass(): CustomElementConstructor {
       this.#root = this.attachShadow({ mode: 'open' });
     }
 
-    /** The handle this element sends through (the shared one by default). */
+    /**
+     * The handle this element sends through: its own, else the shared one,
+     * read at each use, so a configureFeedbackBar() after the import (the
+     * usual order in a page) still applies to bars already upgraded. A
+     * default one (the `endpoint` attribute) is created only on first use.
+     */
     get feedback(): FeedbackHandle<object> {
-      if (!this.#handle) this.#handle = shared ?? configureFeedbackBar({ endpoint: this.getAttribute('endpoint') ?? '/feedback' });
-      return this.#handle;
+      return this.#handle ?? shared ?? configureFeedbackBar({ endpoint: this.getAttribute('endpoint') ?? '/feedback' });
     }
     set feedback(handle: FeedbackHandle<object>) {
       this.#handle = handle;
-      if (this.isConnected) this.connectedCallback();
+      if (this.isConnected) this.#bind();
     }
 
     connectedCallback(): void {
-      this.#unsubscribe?.();
-      this.#unsubscribe = storeFor(this.feedback).subscribe(() => this.#sync());
+      connected.set(this, () => this.#bind());
+      this.#subscribe();
       this.#render();
     }
 
     disconnectedCallback(): void {
+      connected.delete(this);
       this.#unsubscribe?.();
       this.#unsubscribe = undefined;
     }
 
-    attributeChangedCallback(): void {
-      if (this.isConnected) this.#render();
+    /** The store of the handle in use, if there is one yet (nothing is created to look). */
+    #store(): AnswerStore {
+      const h = this.#handle ?? shared;
+      return h ? storeFor(h) : noClient;
+    }
+
+    #subscribe(): void {
+      this.#unsubscribe?.();
+      this.#unsubscribe = this.#store().subscribe(() => this.#sync());
+    }
+
+    #bind(): void {
+      this.#subscribe();
+      this.#sync();
+    }
+
+    attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+      if (!this.isConnected || old === value) return;
+      // A streamed answer gets its span id late: same controls, that answer's
+      // state. Re-rendering here would throw away a comment being typed.
+      if (name === 'event-id') return this.#sync();
+      this.#render();
     }
 
     get #eventId(): string {
@@ -81,14 +114,15 @@ export function feedbackBarClass(): CustomElementConstructor {
     }
 
     #actions(): AnswerActions {
-      return answerActions(this.feedback, storeFor(this.feedback), this.#eventId, (detail: CapturedDetail) => {
+      const handle = this.feedback;
+      return answerActions(handle, storeFor(handle), this.#eventId, (detail: CapturedDetail) => {
         this.#announce('Thanks for your feedback');
         this.dispatchEvent(new CustomEvent('feedback:captured', { detail, bubbles: true, composed: true }));
       });
     }
 
     #state(): AnswerState {
-      return storeFor(this.feedback).get(this.#eventId);
+      return this.#store().get(this.#eventId);
     }
 
     #render(): void {
@@ -111,7 +145,15 @@ export function feedbackBarClass(): CustomElementConstructor {
         html += `<button type="submit" part="comment-submit" disabled>Send</button></form>`;
       }
       html += `<span part="status" role="status" aria-live="polite" class="sr-only"></span></div>`;
+      // What the user is typing survives a re-render (a `label` or `stars` change).
+      const typed = this.#root.querySelector('textarea')?.value ?? '';
       this.#root.innerHTML = html;
+      const input = this.#root.querySelector('textarea');
+      if (input && typed) {
+        input.value = typed;
+        const submit = this.#root.querySelector<HTMLButtonElement>('[part~="comment-submit"]');
+        if (submit) submit.disabled = typed.trim() === '';
+      }
       this.#wire();
       this.#sync();
     }
@@ -140,7 +182,9 @@ export function feedbackBarClass(): CustomElementConstructor {
         const send = () => {
           const text = input.value.trim();
           if (!text) return;
-          this.#actions().sendComment(text);
+          // Refused by the loaded client (too long, no span id yet): the reason
+          // went to onError; keep what the user wrote.
+          if (this.#actions().sendComment(text) === undefined && this.feedback.client !== undefined) return;
           input.value = '';
           submit.disabled = true;
         };

@@ -3,6 +3,7 @@
 // in the button or Ctrl/Cmd+Enter in the textarea sends, then it clears.
 import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { CapturedDetail } from '../entry/answer-state.js';
+import { useFeedback } from './context.js';
 import { useFeedbackFor } from './use-feedback-for.js';
 
 /**
@@ -35,13 +36,16 @@ export interface CommentBoxProps {
  * ```
  */
 export function CommentBox({ eventId, className, label = 'Comment', placeholder, submitLabel = 'Send', thanks = 'Thanks!', children, onCaptured }: CommentBoxProps): ReactNode {
+  const feedback = useFeedback();
   const { comment, sendComment } = useFeedbackFor(eventId, onCaptured);
   const [text, setText] = useState('');
   const [sent, setSent] = useState(false);
   const id = useId();
   const send = (value: string) => {
     if (value.trim() === '') return;
-    sendComment(value);
+    // Refused by the loaded client (too long, no span id yet): the reason went
+    // to onError; keep what the user wrote rather than clear it and thank them.
+    if (sendComment(value) === undefined && feedback.client !== undefined) return;
     setText('');
     setSent(true);
   };

@@ -23,7 +23,14 @@ export interface FeedbackBatch {
   token?: string;
 }
 
-/** Per-update codes (README "Proxy: answers"). */
+/**
+ * Per-update codes (README "Proxy: answers").
+ *
+ * @example
+ * ```ts
+ * if (result.code === 'unknown_event') { retryLater(); } // the span is not ingested yet
+ * ```
+ */
 export type UpdateCode =
   | 'invalid_update' | 'invalid_feedback' | 'unknown_event' | 'forbidden_event' | 'rate_limited' | 'overloaded'
   | 'store_unavailable' | 'upstream_unavailable' | 'upstream_timeout' | 'upstream_rejected' | 'in_progress' | 'not_sent';
@@ -95,6 +102,11 @@ export function checkUpdate(value: unknown): { ok: true; update: FeedbackUpdate 
  * The engine numbers updates `<clientId>-<n>` with n growing per client
  * (src/delivery/engine.cpp), and sends one update per event at a time: so
  * for one event and one clientId, a larger n is newer.
+ *
+ * @example
+ * ```ts
+ * updateOrder('tf3k9-12'); // { stream: 'tf3k9', seq: '12' }
+ * ```
  */
 export function updateOrder(id: string): { stream: string; seq: string } | undefined {
   const m = /^([A-Za-z0-9_.-]{1,64})-(\d{1,16})$/.exec(id);

@@ -20,6 +20,12 @@ export interface ProxyInput {
   method: string;
   /** The request target as received: origin-form path or absolute URL. */
   target: string;
+  /**
+   * The target before a router stripped its mount path (Express's
+   * `req.originalUrl`): `app.use('/feedback', handler)` leaves `target` '/'.
+   * `path` matches either.
+   */
+  originalTarget?: string;
   header: HeaderGetter;
   /** The peer address (X-Forwarded-For is read only with trustProxy). */
   remoteAddress: string;
@@ -371,7 +377,8 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
   async function handle(input: ProxyInput, canCallNext: boolean): Promise<CoreResult> {
     const pathname = pathOf(input.target);
     if (pathname === undefined) return json(400, { error: 'bad request target', code: 'bad_request' }, {}, true);
-    if (path !== null && pathname !== path) {
+    const mounted = input.originalTarget === undefined ? undefined : pathOf(input.originalTarget);
+    if (path !== null && pathname !== path && mounted !== path) {
       if (canCallNext) return 'next';
       return json(404, { error: 'not found', code: 'not_found' });
     }

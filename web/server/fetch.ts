@@ -5,16 +5,40 @@
 import { createProxyCore, type BodyResult } from './core.js';
 import type { ProxyOptions } from './options.js';
 
+/**
+ * Options of {@link createFetchHandler}: the proxy's options plus `clientAddress`.
+ *
+ * @example
+ * ```ts
+ * const options: FetchHandlerOptions = { apiKey: process.env.HH_API_KEY!, clientAddress: (req) => req.headers.get('x-real-ip') ?? undefined };
+ * ```
+ */
 export interface FetchHandlerOptions extends ProxyOptions {
   /** The peer address, which a Request does not carry (e.g. Deno's info.remoteAddr, Bun's server.requestIP). */
   clientAddress?: (request: Request) => string | undefined;
 }
 
+/**
+ * What {@link createFetchHandler} returns: a Web-standard request handler.
+ *
+ * @example
+ * ```ts
+ * const handler: FetchHandler = createFetchHandler({ apiKey: process.env.HH_API_KEY! });
+ * export const POST = handler;
+ * ```
+ */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
  * The fetch-style handler. `path` defaults to null here (the router mounts it),
  * unlike the Node handler's '/feedback'.
+ *
+ * @example
+ * ```ts
+ * // Next.js app/api/feedback/route.ts
+ * const handler = createFetchHandler({ apiKey: process.env.HH_API_KEY!, feedbackTokens: { secret: process.env.FEEDBACK_SECRET! } });
+ * export const POST = handler, OPTIONS = handler;
+ * ```
  */
 export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
   const { clientAddress, ...rest } = options ?? ({} as FetchHandlerOptions);

@@ -6,8 +6,25 @@ import type { ProxyStore } from './store.js';
 import type { FeedbackBatch, FeedbackUpdate } from './batch.js';
 import type { TokenPolicyOptions } from './token.js';
 
+/**
+ * What the `authorize` and `authorizeUpdate` hooks return.
+ *
+ * @example
+ * ```ts
+ * createProxyHandler({ apiKey, authorize: async (req) => (await isSignedIn(req)) ? { ok: true } : { ok: false, status: 401, code: 'signed_out' } });
+ * ```
+ */
 export type AuthorizeResult = { ok: true } | { ok: false; status?: number; error?: string; code?: string };
 
+/**
+ * What `onError(error, context)` is told with each failure: its kind, and the event, update and upstream
+ * status when there were some.
+ *
+ * @example
+ * ```ts
+ * createProxyHandler({ apiKey, onError: (error, { kind, eventId, status }) => log.warn({ kind, eventId, status }, String(error)) });
+ * ```
+ */
 export interface ProxyErrorContext {
   kind: 'network' | 'timeout' | 'upstream' | 'credentials' | 'store' | 'authorize' | 'internal' | 'validator';
   eventId?: string;
@@ -16,6 +33,14 @@ export interface ProxyErrorContext {
   status?: number;
 }
 
+/**
+ * The `rateLimit` option: updates and requests per minute per client.
+ *
+ * @example
+ * ```ts
+ * createProxyHandler({ apiKey, rateLimit: { perMinute: 120, requestsPerMinute: 30 } });
+ * ```
+ */
 export interface RateLimitOptions {
   /** Updates per minute per client (token session, else address). */
   perMinute: number;
@@ -26,6 +51,15 @@ export interface RateLimitOptions {
 /** The request as the hooks see it: IncomingMessage in Node, Request in the fetch handler. */
 export type HookRequest = unknown;
 
+/**
+ * Options of `createProxyHandler`, `startProxyServer` and `createFetchHandler` (an unknown key is a
+ * TypeError naming the closest known one). See the README's option table.
+ *
+ * @example
+ * ```ts
+ * const options: ProxyOptions = { apiKey: process.env.HH_API_KEY!, allowedOrigins: ['https://app.example.com'], feedbackTokens: { secret: process.env.FEEDBACK_SECRET! } };
+ * ```
+ */
 export interface ProxyOptions {
   /** HoneyHive project API key, from the server's environment. Required. */
   apiKey: string;
@@ -87,6 +121,14 @@ export interface ProxyOptions {
   wasmUrl?: string | URL;
 }
 
+/**
+ * HoneyHive's API, used when neither `serverUrl` nor `honeyhiveUrl` is given.
+ *
+ * @example
+ * ```ts
+ * createProxyHandler({ apiKey, serverUrl: DEFAULT_SERVER_URL }); // the same as leaving it out
+ * ```
+ */
 export const DEFAULT_SERVER_URL = 'https://api.dp1.us.honeyhive.ai';
 
 const KNOWN = [

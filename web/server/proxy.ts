@@ -49,6 +49,7 @@ function serve(core: ProxyCore, req: IncomingMessage, res: ServerResponse, next?
       {
         method: req.method ?? 'GET',
         target: req.url ?? '/',
+        originalTarget: originalUrl(req),
         header,
         remoteAddress: req.socket?.remoteAddress ?? '',
         readBody: (limit) => readBody(req, limit, started, core),
@@ -62,6 +63,12 @@ function serve(core: ProxyCore, req: IncomingMessage, res: ServerResponse, next?
       write(req, res, answer);
     })
     .catch(() => res.destroy());
+}
+
+/** Express/Connect's `req.originalUrl`, when a router set one. */
+function originalUrl(req: IncomingMessage): string | undefined {
+  const v = (req as IncomingMessage & { originalUrl?: unknown }).originalUrl;
+  return typeof v === 'string' ? v : undefined;
 }
 
 function write(req: IncomingMessage, res: ServerResponse, answer: ProxyAnswer): void {

@@ -2,9 +2,19 @@
 // step is one Lua script (EVALSHA, loaded on first NOSCRIPT). A Redis outage
 // surfaces as StoreUnavailableError within `commandTimeoutMs`; the proxy then
 // answers 503 + Retry-After and the page keeps its updates.
-import type { ClaimState, ProxyStore, StoredResult } from './store.js';
+import { MAX_STREAMS_PER_EVENT, type ClaimState, type ProxyStore, type StoredResult } from './store.js';
 
-/** The few node-redis (v4+) client methods used; any compatible client works. */
+/**
+ * The few node-redis (v4+) client methods used; any compatible client works.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * const client = createClient({ url: process.env.REDIS_URL });
+ * await client.connect();
+ * const store = createRedisStore({ client });
+ * ```
+ */
 export interface RedisLikeClient {
   sendCommand(args: string[]): Promise<unknown>;
   connect?(): Promise<unknown>;
@@ -15,6 +25,14 @@ export interface RedisLikeClient {
   isOpen?: boolean;
 }
 
+/**
+ * Options of {@link createRedisStore}: `url` or `client`, and its key prefix, record lifetime and timeout.
+ *
+ * @example
+ * ```ts
+ * createRedisStore({ url: 'redis://127.0.0.1:6379', prefix: 'myapp:tf:', commandTimeoutMs: 500 });
+ * ```
+ */
 export interface RedisStoreOptions {
   /** redis://host:port; the store creates (and owns) a node-redis client. */
   url?: string;
@@ -24,12 +42,23 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Applied-update records kept this long. Default 24 h. */
   recordTtlMs?: number;
+  /** Clients (update-id streams) whose order is kept per event; see MemoryStoreOptions. Default 1000. */
+  maxStreamsPerEvent?: number;
   /** A command slower than this counts as an outage. Default 1000 ms. */
   commandTimeoutMs?: number;
   /** Told about connection errors (the client's 'error' events). */
   onError?: (error: unknown) => void;
 }
 
+/**
+ * Thrown by the Redis store's steps when Redis does not answer in time; the proxy answers 503
+ * `store_unavailable` with Retry-After and the page keeps its updates.
+ *
+ * @example
+ * ```ts
+ * store.claim(key, 1000).catch((e) => e instanceof StoreUnavailableError); // true while Redis is down
+ * ```
+ */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
     super(`proxy store unavailable: ${String((cause as Error)?.message ?? cause)}`);
@@ -44,7 +73,9 @@ if v then return 'in_progress' end
 redis.call('SET', KEYS[1], 'claimed', 'PX', ARGV[1])
 return 'fresh'`;
 // CLAIM then ADVANCE, atomically. KEYS[1] record, KEYS[2] order hash;
-// ARGV[1] lease ms, ARGV[2] stream, ARGV[3] seq, ARGV[4] ttl ms.
+// ARGV[1] lease ms, ARGV[2] stream, ARGV[3] seq, ARGV[4] ttl ms, ARGV[5] max streams.
+// A hash that reached max streams (only a flood of made-up update ids gets
+// there) is reset rather than grown: Redis < 6.2 has no HRANDFIELD to drop one.
 const CLAIM_IN_ORDER = `local v = redis.call('GET', KEYS[1])
 if v == 'done' then return 'duplicate' end
 if v then return 'in_progress' end
@@ -53,6 +84,7 @@ if cur and (string.len(cur) > string.len(ARGV[3]) or (string.len(cur) == string.
   redis.call('SET', KEYS[1], 'done', 'PX', ARGV[4])
   return 'stale'
 end
+if not cur and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[5]) then redis.call('DEL', KEYS[2]) end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('SET', KEYS[1], 'claimed', 'PX', ARGV[1])
@@ -60,9 +92,11 @@ return 'fresh'`;
 // KEYS[1] record key; ARGV[1] ttl ms.
 const COMPLETE = `redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1]) return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == 'claimed' then redis.call('DEL', KEYS[1]) end return 1`;
-// KEYS[1] event order hash; ARGV[1] stream; ARGV[2] seq (decimal, no leading zeros); ARGV[3] ttl ms.
+// KEYS[1] event order hash; ARGV[1] stream; ARGV[2] seq (decimal, no leading zeros); ARGV[3] ttl ms;
+// ARGV[4] max streams (as CLAIM_IN_ORDER).
 const ADVANCE = `local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur and (string.len(cur) > string.len(ARGV[2]) or (string.len(cur) == string.len(ARGV[2]) and cur > ARGV[2])) then return 0 end
+if not cur and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
@@ -78,7 +112,15 @@ async function sha1(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A ProxyStore on Redis (`url` or an existing `client`). */
+/**
+ * A ProxyStore on Redis (`url` or an existing `client`).
+ *
+ * @example
+ * ```ts
+ * const store = createRedisStore({ url: process.env.REDIS_URL }); // npm i redis
+ * const feedback = createProxyHandler({ apiKey: process.env.HH_API_KEY!, store, trustProxy: 1 });
+ * ```
+ */
 export function createRedisStore(options: RedisStoreOptions): ProxyStore {
   if (!options || (typeof options.url !== 'string' && !options.client)) {
     throw new TypeError('createRedisStore: pass { url } or { client }');
@@ -86,6 +128,7 @@ export function createRedisStore(options: RedisStoreOptions): ProxyStore {
   const prefix = options.prefix ?? 'tf:';
   const recordTtl = options.recordTtlMs ?? 24 * 60 * 60 * 1000;
   const timeout = options.commandTimeoutMs ?? 1000;
+  const maxStreams = Math.max(1, options.maxStreamsPerEvent ?? MAX_STREAMS_PER_EVENT);
   const report = (e: unknown) => {
     try {
       options.onError?.(e);
@@ -156,7 +199,7 @@ export function createRedisStore(options: RedisStoreOptions): ProxyStore {
       return (await run(CLAIM, [rec(key)], [Math.max(1, Math.ceil(leaseMs))])) as ClaimState;
     },
     async claimInOrder(key, leaseMs, _owner, order) {
-      return (await run(CLAIM_IN_ORDER, [rec(key), `${prefix}ord:${order.eventId}`], [Math.max(1, Math.ceil(leaseMs)), order.stream, order.seq, recordTtl])) as ClaimState | 'stale';
+      return (await run(CLAIM_IN_ORDER, [rec(key), `${prefix}ord:${order.eventId}`], [Math.max(1, Math.ceil(leaseMs)), order.stream, order.seq, recordTtl, maxStreams])) as ClaimState | 'stale';
     },
     async complete(key, _result: StoredResult) {
       await run(COMPLETE, [rec(key)], [recordTtl]);
@@ -165,7 +208,7 @@ export function createRedisStore(options: RedisStoreOptions): ProxyStore {
       await run(RELEASE, [rec(key)], []);
     },
     async advance(eventId, stream, seq) {
-      return Number(await run(ADVANCE, [`${prefix}ord:${eventId}`], [stream, seq, recordTtl])) === 1;
+      return Number(await run(ADVANCE, [`${prefix}ord:${eventId}`], [stream, seq, recordTtl, maxStreams])) === 1;
     },
     async hit(key, cost, limit, windowMs) {
       return Number(await run(HIT, [`${prefix}rl:${key}`], [cost, limit, windowMs]));

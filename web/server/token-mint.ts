@@ -4,6 +4,14 @@ import { isUuid } from './batch.js';
 import { encodeBase64url } from './base64url.js';
 import { checkClaims, checkSecret, parseToken, TOKEN_PREFIX, type FeedbackTokenClaims, type TokenCheck } from './token.js';
 
+/**
+ * Options of {@link mintFeedbackToken}.
+ *
+ * @example
+ * ```ts
+ * const options: MintOptions = { secret: process.env.FEEDBACK_SECRET!, sessionId, eventIds: [answerEventId], ttlSeconds: 1800 };
+ * ```
+ */
 export interface MintOptions {
   /** At least 32 bytes, from the server's environment; never sent to the page. */
   secret: string;
@@ -15,7 +23,15 @@ export interface MintOptions {
   now?: number;
 }
 
-/** Mints a token binding a session (and optionally its span ids) until an expiry. */
+/**
+ * Mints a token binding a session (and optionally its span ids) until an expiry.
+ *
+ * @example
+ * ```ts
+ * // on your server, per chat session; hand the token to the page (init({ token }))
+ * const token = mintFeedbackToken({ secret: process.env.FEEDBACK_SECRET!, sessionId });
+ * ```
+ */
 export function mintFeedbackToken(options: MintOptions): string {
   checkSecret(options.secret);
   if (!isUuid(options.sessionId)) throw new TypeError('mintFeedbackToken: sessionId must be a UUID');
@@ -32,6 +48,12 @@ export function mintFeedbackToken(options: MintOptions): string {
  * Verifies signature and expiry, synchronously (Node). `secret` may be a
  * list (key rotation: any of them may have signed). Only the canonical
  * base64url spelling of a token verifies. Never throws on hostile input.
+ *
+ * @example
+ * ```ts
+ * const check = verifyFeedbackToken(token, process.env.FEEDBACK_SECRET!);
+ * if (check.ok) console.log(check.claims.sid); else console.log(check.reason); // 'expired', 'bad_signature', ...
+ * ```
  */
 export function verifyFeedbackToken(
   token: unknown,

@@ -79,6 +79,11 @@ export function checkClaims(payload: Uint8Array, options: { now?: number; clockS
 /**
  * Verifies signature and expiry with Web Crypto (the fetch handler's path).
  * `secret` may be a list (key rotation). Never throws on hostile input.
+ *
+ * @example
+ * ```ts
+ * const check = await verifyFeedbackTokenAsync(token, [newSecret, oldSecret]); // edge runtimes: Web Crypto only
+ * ```
  */
 export async function verifyFeedbackTokenAsync(
   token: unknown,
