@@ -54,4 +54,4 @@ mkdir -p dist
 cp build/wasm/trace_feedback_core.mjs build/wasm/trace_feedback_core.wasm dist/
 npx --no-install tsc -p tsconfig.json
 echo "built: $(ls -l dist/trace_feedback_core.wasm | awk '{print $5}') bytes of wasm"
-node scripts/build-browser.mjs  # single-file <script> build (dist/browser/), owned by h-bindings
+node scripts/build-browser.mjs  # the single-file <script> build (dist/browser/)

@@ -4,6 +4,7 @@
 #include "delivery/json_read.hpp"
 #include "feedback/size.hpp"
 #include "feedback/text.hpp"
+#include "json/parse.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -411,7 +412,7 @@ json parse_feedback_text(std::string_view text, const Limits& limits, Issues& is
                           " (max_object_depth)"});
     return json();
   }
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  json value = parse_json_text(text);
   if (value.is_discarded()) {
     issues.push_back({"feedback", "invalid_json", "feedback: is not valid JSON text (invalid_json)"});
   }

@@ -1,6 +1,7 @@
 // `npm pack` on a fresh clone (no build/, no dist/) yields the complete
 // package: prepack builds it. The clone is of this checkout's committed
-// HEAD, with node_modules linked (no install); the build takes minutes.
+// HEAD, with node_modules linked (no install); prepack runs the package-only
+// build (`build.sh --lib`: the wasm module and the JS, no test binaries).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
