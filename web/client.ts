@@ -3,7 +3,9 @@
 // core asks for: timers, transports, persistence, page lifecycle and
 // session linking. It never throws into the page from a background path:
 // failures there go to onError.
-import { Capture, type Target } from './capture/index.js';
+import { CaptureCore, checkRoot, type Root } from './capture/core.js';
+import type { DomCapture } from './capture/dom.js';
+import type { Target } from './capture/targets.js';
 import type { CoreModule, RawClientCore } from './core/module.js';
 import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue, type FeedbackIssueCode } from './errors.js';
 import { checkId, isUuid } from './ids.js';
@@ -90,7 +92,12 @@ export class FeedbackClient<F extends object = Feedback> {
   readonly #beacons = new Set<string>();
   #beaconTimer: ReturnType<typeof setTimeout> | undefined;
   #adopting: Promise<void> | undefined;
-  readonly #capture: Capture;
+  readonly #capture: CaptureCore;
+  /** The DOM half of capture, loaded by the first attach(). */
+  #dom: DomCapture | undefined;
+  #domLoad: Promise<void> | undefined;
+  /** Roots attach() was given while the DOM half loads, wired in that order once it is here. */
+  readonly #roots = new Set<Root>();
   readonly #listeners: Array<() => void> = [];
   #store: QueueStore | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -135,7 +142,7 @@ export class FeedbackClient<F extends object = Feedback> {
     }
     if (options.onDelivered) this.#delivered.add(options.onDelivered);
     if (options.onError) this.#errors.add(options.onError);
-    this.#capture = new Capture(
+    this.#capture = new CaptureCore(
       {
         enrich: (eventId, feedback) => this.#enqueue(eventId ?? '', feedback as Feedback, eventId === undefined ? 'sessionId' : 'eventId'),
         diff: (original, edited) => this.diff(original, edited),
@@ -242,14 +249,37 @@ export class FeedbackClient<F extends object = Feedback> {
     return { updateId: r.updateId, eventId: r.eventId, merged: r.merged, waitingForSession: r.waitingForSession };
   }
 
+  /**
+   * Captures the declarative controls under `root` (default: the document).
+   * The DOM half of capture loads on the first call (a chunk of its own), so
+   * wiring starts a moment later; a detach() before then cancels it.
+   */
   attach(root?: ParentNode): void {
     this.#open('attach');
-    this.#capture.attach(root);
+    const r = checkRoot(root);
+    if (this.#dom) {
+      this.#dom.attach(r);
+      return;
+    }
+    this.#roots.add(r);
+    this.#domLoad ??= import('./capture/dom.js').then(
+      (m) => {
+        const dom = (this.#dom = new m.DomCapture(this.#capture));
+        for (const each of this.#roots) dom.attach(each);
+        this.#roots.clear();
+      },
+      (e) => {
+        // A later attach() tries again (e.g. after a network blip).
+        this.#domLoad = undefined;
+        this.#reportError(e, 'capture.load');
+      },
+    );
   }
   /** Stops DOM capture; after close() a no-op (close() detached already). */
   detach(): void {
     if (this.#closed) return;
-    this.#capture.detach();
+    this.#roots.clear();
+    this.#dom?.detach();
   }
   /** Thumbs up (true) or down (false); the same thumb twice undoes it (see README). */
   rate(target: Target, up: boolean | null): Receipt {
@@ -432,7 +462,8 @@ export class FeedbackClient<F extends object = Feedback> {
     }
     await this.#adopting;
     this.#closed = true;
-    this.#capture.detach();
+    this.#roots.clear();
+    this.#dom?.detach();
     for (const off of this.#listeners.splice(0)) off();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);

@@ -36,9 +36,9 @@ import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js'
  */
 export interface FeedbackHandle<F extends object = Feedback> {
   /** The loaded client; reading it starts the load if it has not started. Never rejects unobserved. */
-  readonly ready: Promise<FeedbackClient>;
+  readonly ready: Promise<FeedbackClient<F>>;
   /** The client once loaded, else undefined. */
-  readonly client: FeedbackClient | undefined;
+  readonly client: FeedbackClient<F> | undefined;
   /** The session set or linked so far (known before the client loads). */
   readonly sessionId: string | undefined;
   enrichSpan(args: { eventId: string; feedback: F }): Receipt | undefined;
@@ -134,12 +134,13 @@ class Handle<F extends object> implements FeedbackHandle<F> {
     }
   }
 
-  get ready(): Promise<FeedbackClient> {
-    return this.#load();
+  // The client runs with the handle's options; F only types what callers pass in.
+  get ready(): Promise<FeedbackClient<F>> {
+    return this.#load() as unknown as Promise<FeedbackClient<F>>;
   }
 
-  get client(): FeedbackClient | undefined {
-    return this.#client;
+  get client(): FeedbackClient<F> | undefined {
+    return this.#client as unknown as FeedbackClient<F> | undefined;
   }
 
   get sessionId(): string | undefined {

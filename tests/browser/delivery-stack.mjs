@@ -92,10 +92,12 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
   };
   const stack = await startStack({ routes: { '/feedback': (req, res) => void recorder(req, res) } });
   proxy = createProxyHandler({
-    honeyhiveUrl: stack.collector.url,
+    serverUrl: stack.collector.url,
     apiKey: TEST_API_KEY,
     path: '/feedback',
     timeoutMs: 5000,
+    // These tests post without tokens on purpose; a test that wants them passes feedbackTokens.
+    allowUnsigned: true,
     ...proxyOptions,
   });
   const db = stack.collector.db;

@@ -11,7 +11,7 @@ import { getEvent, listUpdates, listRequests } from '../../collector/server.mjs'
 
 async function stack(t) {
   const collector = await startTempCollector();
-  const proxy = await startProxyServer({ honeyhiveUrl: collector.url, apiKey: TEST_API_KEY, path: '/feedback' });
+  const proxy = await startProxyServer({ serverUrl: collector.url, apiKey: TEST_API_KEY, path: '/feedback', allowUnsigned: true });
   t.after(async () => {
     await proxy.close();
     await collector.dispose();
@@ -149,7 +149,7 @@ test('signed tokens end to end: the client sends its token; a token for another 
   const { mintFeedbackToken } = await import('../../dist/server/index.js');
   const secret = 'test-secret-test-secret-test-secret-1234';
   const collector = await startTempCollector();
-  const proxy = await startProxyServer({ honeyhiveUrl: collector.url, apiKey: TEST_API_KEY, path: '/feedback', feedbackTokens: { secret } });
+  const proxy = await startProxyServer({ serverUrl: collector.url, apiKey: TEST_API_KEY, path: '/feedback', feedbackTokens: { secret } });
   t.after(async () => {
     await proxy.close();
     await collector.dispose();

@@ -5,6 +5,7 @@
 // below must be an error, or tsc fails ("unused directive").
 import {
   init,
+  createFeedback,
   TraceFeedbackError,
   FeedbackValidationError,
   type ClientErrorCode,
@@ -104,4 +105,16 @@ export async function typed(): Promise<void> {
     }
   }
   await Promise.all([client.close(), tools.close(), loose.close()]);
+}
+
+// The facade's handle is typed by the same shape: ready and client are FeedbackClient<F>.
+export async function handleTyped(): Promise<void> {
+  const handle = createFeedback<ChatFeedback>({ endpoint: '/feedback' });
+  const client: FeedbackClient<ChatFeedback> = await handle.ready;
+  client.enrichSession({ feedback: { rating: true } });
+  // @ts-expect-error: rating is a boolean in ChatFeedback (checked through ready too)
+  client.enrichSession({ feedback: { rating: 'yes' } });
+  handle.client?.enrichSession({ feedback: { comment: 'ok' } });
+  // @ts-expect-error: not a field of ChatFeedback (through client)
+  handle.client?.enrichSession({ feedback: { ratting: true } });
 }

@@ -1,7 +1,9 @@
-// Public surface of in-page capture: the Capture class the client delegates
-// to, its host contract and options, and the attribute names for apps that
-// build markup in code.
-export { Capture, type CaptureHost, type CaptureOptions } from './capture.js';
+// Public surface of in-page capture: the Capture class (both halves), the
+// programmatic half the client keeps static, its host contract and options,
+// and the attribute names for apps that build markup in code. The DOM half
+// (./dom.js) is imported dynamically by the client, never from here.
+export { Capture } from './capture.js';
+export { CaptureCore, checkRoot, type CaptureHost, type CaptureOptions } from './core.js';
 export type { Target } from './targets.js';
 export type { DiffResult, Feedback } from './signals.js';
 export {

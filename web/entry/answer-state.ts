@@ -107,7 +107,7 @@ export class AnswerStore {
 const stores = new WeakMap<object, AnswerStore>();
 
 /** The one store of a handle, so every view of an answer agrees. */
-export function storeFor(handle: FeedbackHandle<object>): AnswerStore {
+export function storeFor<F extends object>(handle: FeedbackHandle<F>): AnswerStore {
   let s = stores.get(handle);
   if (!s) stores.set(handle, (s = new AnswerStore()));
   return s;
@@ -117,8 +117,8 @@ export function storeFor(handle: FeedbackHandle<object>): AnswerStore {
  * The actions on `eventId` through `handle`, updating `store` when the
  * client took the call (or recorded it), and telling `onCaptured`.
  */
-export function answerActions(
-  handle: FeedbackHandle<object>,
+export function answerActions<F extends object>(
+  handle: FeedbackHandle<F>,
   store: AnswerStore,
   eventId: string,
   onCaptured?: (detail: CapturedDetail) => void,
