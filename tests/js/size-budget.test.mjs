@@ -13,8 +13,11 @@ import { measureOurs, UP_FRONT_TARGET_BYTES } from '../../bench/size.mjs';
 const TARGET_BYTES = 40 * 1024;
 // History: 95,168 B (2025-11-26); 91,692 B after the snprintf shim; 91,920 B
 // before this round's core work, 79,280 B after it (strtod shim, one sax
-// parser, emmalloc, Closure, wasm-opt: see CMakeLists.txt) on 2026-12-01.
-const BUDGET_BYTES = 81_300; // 79,280 B measured + ~2.5%
+// parser, emmalloc, Closure, wasm-opt: see CMakeLists.txt) on 2026-12-01;
+// 88,456 B once the same day's correctness work had landed on top (wasm
+// +4.4 KB: settle window, malformed answers, causes, clock, merge barrier,
+// seed; our JS +4.8 KB: options check, answer check, causes, the facade).
+const BUDGET_BYTES = 90_000; // 88,456 B measured + ~1.7%
 
 test('minimal app bundle (JS + wasm, gzip -9) stays within the size budget', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tf-size-'));
