@@ -5,6 +5,12 @@
  * Every stable code of a FeedbackIssue (README, "Validation"): the core's
  * HoneyHive rules and caps, what the JavaScript walk finds that JSON cannot
  * carry, and the argument checks of the capture helpers.
+ *
+ * @example
+ * ```ts
+ * const { ok, errors } = validateFeedback({ 'a.b': 1 });
+ * if (!ok && errors[0].code === 'key_contains_dot') console.warn(errors[0].message);
+ * ```
  */
 export type FeedbackIssueCode =
   // the core's rules and caps
@@ -42,7 +48,18 @@ export type FeedbackIssueCode =
   | 'reserved_field'
   | 'missing_comment_field';
 
-/** Codes of TraceFeedbackError (thrown or rejected, never from a background path). */
+/**
+ * Codes of TraceFeedbackError (thrown or rejected, never from a background path).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   client.setSession(id);
+ * } catch (e) {
+ *   if (e instanceof TraceFeedbackError && e.code === 'closed') console.info('client already closed');
+ * }
+ * ```
+ */
 export type TraceFeedbackErrorCode =
   | 'invalid_options'
   | 'closed'
@@ -54,7 +71,14 @@ export type TraceFeedbackErrorCode =
   | 'invalid_argument'
   | 'internal';
 
-/** One broken rule: where, which rule (a stable code), and what to do. */
+/**
+ * One broken rule: where, which rule (a stable code), and what to do.
+ *
+ * @example
+ * ```ts
+ * for (const issue of validateFeedback({ score: Infinity }).errors) console.warn(issue.path, issue.code, issue.message);
+ * ```
+ */
 export interface FeedbackIssue {
   /** Drill-down path of the offending field, e.g. "feedback.step1.retry". */
   path: string;
@@ -64,7 +88,20 @@ export interface FeedbackIssue {
   message: string;
 }
 
-/** Thrown by enrichSession / enrichSpan / setSession on bad input; nothing was queued. */
+/**
+ * Thrown by enrichSession / enrichSpan / setSession (and the synchronous
+ * capture helpers) on bad input; nothing was queued. `errors` lists every
+ * broken rule; `code` is always "invalid_feedback".
+ *
+ * @example
+ * ```ts
+ * try {
+ *   client.enrichSpan({ eventId, feedback: { comment: null } as never });
+ * } catch (e) {
+ *   if (e instanceof FeedbackValidationError) console.warn(e.path, e.errors.map((i) => i.code));
+ * }
+ * ```
+ */
 export class FeedbackValidationError extends Error {
   readonly code = 'invalid_feedback';
   readonly errors: FeedbackIssue[];
@@ -81,7 +118,18 @@ export class FeedbackValidationError extends Error {
   }
 }
 
-/** Any other failure the library reports: loading, options, internal state. */
+/**
+ * Any other failure the library reports: loading, options, internal state.
+ * `code` is a {@link TraceFeedbackErrorCode}.
+ *
+ * @example
+ * ```ts
+ * const client = await init({ endpoint: '/feedback' }).catch((e: unknown) => {
+ *   if (e instanceof TraceFeedbackError && e.code === 'wasm_load_failed') return undefined; // run without feedback
+ *   throw e;
+ * });
+ * ```
+ */
 export class TraceFeedbackError extends Error {
   readonly code: TraceFeedbackErrorCode;
   constructor(code: TraceFeedbackErrorCode, message: string) {

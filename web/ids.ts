@@ -3,6 +3,15 @@ import type { FeedbackIssue } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * True for a canonical UUID string (8-4-4-4-12 hex digits, either case):
+ * the only ids the client accepts for events and sessions.
+ *
+ * @example
+ * ```ts
+ * if (isUuid(eventId)) client.enrichSpan({ eventId, feedback: { rating: true } });
+ * ```
+ */
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }

@@ -2,9 +2,26 @@
 // the W3C `baggage` header (HoneyHive reads session_id, honeyhive_session_id
 // or honeyhive.session_id) or in a <meta name="honeyhive-session-id"> tag.
 
+/**
+ * The baggage keys that carry the HoneyHive session id, in the order they
+ * are looked up.
+ *
+ * @example
+ * ```ts
+ * const header = `${BAGGAGE_SESSION_KEYS[0]}=${sessionId}`; // "session_id=<uuid>"
+ * ```
+ */
 export const BAGGAGE_SESSION_KEYS = ['session_id', 'honeyhive_session_id', 'honeyhive.session_id'];
 
-/** Parses a W3C baggage header into key → value (percent-decoded). */
+/**
+ * Parses a W3C baggage header into key → value (percent-decoded; member
+ * properties after `;` dropped; the first of a repeated key wins).
+ *
+ * @example
+ * ```ts
+ * parseBaggage('session_id=6f1c2a9e-0b7d-4c1e-9a8f-3d2e1b0c4a5f,user=ann%20b').get('user'); // "ann b"
+ * ```
+ */
 export function parseBaggage(header: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const member of header.split(',')) {
@@ -48,7 +65,17 @@ export function readHeader(source: HeaderSource, name: string): string | undefin
   return undefined;
 }
 
-/** The session id found in a baggage header, if any (not yet validated). */
+/**
+ * The session id found in a baggage header under one of
+ * {@link BAGGAGE_SESSION_KEYS}, if any (not yet validated: check it with
+ * isUuid).
+ *
+ * @example
+ * ```ts
+ * const sid = sessionFromBaggage(response.headers.get('baggage') ?? undefined);
+ * if (sid && isUuid(sid)) client.setSession(sid);
+ * ```
+ */
 export function sessionFromBaggage(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const baggage = parseBaggage(header);

@@ -28,6 +28,15 @@ export interface CaptureHost {
   report(error: unknown, context: string): void;
 }
 
+/**
+ * The `capture` option of `init` / `createFeedback`: how attach() and the
+ * programmatic helpers (rate, score, comment, action, edit) record signals.
+ *
+ * @example
+ * ```ts
+ * const client = await init({ endpoint: '/feedback', capture: { includeEditText: false, editDebounceMs: 2000, countersStorage: 'local' } });
+ * ```
+ */
 export interface CaptureOptions {
   /** Prefix of the storage key for counters and thumb state; default "trace-feedback". */
   namespace?: string;
@@ -35,7 +44,7 @@ export interface CaptureOptions {
   includeEditText?: boolean;
   /** The copied text as `copy: { text }` (first 4,000 chars); default false. */
   includeCopiedText?: boolean;
-  /** Idle time after the last keystroke before an edit is captured; default 1000 ms. */
+  /** Idle time after the last keystroke before an edit is captured; default 1000 ms (0..60000). */
   editDebounceMs?: number;
   /** Where counters and thumb/score state survive a reload; default "session". */
   countersStorage?: 'session' | 'local' | 'none';

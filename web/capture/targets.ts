@@ -5,7 +5,18 @@ import { FeedbackValidationError, type FeedbackIssue, type FeedbackIssueCode } f
 import { checkId } from '../ids.js';
 import { CONTAINER_SELECTOR, CONTENT, EDITABLE, EVENT } from './attributes.js';
 
-/** An event id (UUID), an Element inside an answer, or null/undefined for the session. */
+/**
+ * What a capture helper's feedback is about: an event id (UUID), an Element
+ * inside an answer (its `[data-feedback-event]` container names the event),
+ * or null/undefined for the session.
+ *
+ * @example
+ * ```ts
+ * client.rate(eventId, true);                         // a span, by id
+ * client.rate(document.querySelector('#answer-3'), false); // the answer this element is in
+ * client.score(null, 4);                              // the whole session
+ * ```
+ */
 export type Target = string | Element | null | undefined;
 
 export interface Resolved {

@@ -6,6 +6,16 @@ import createCore from '../trace_feedback_core.mjs';
 import type { CoreModule, CoreModuleOptions } from './module.js';
 import { TraceFeedbackError } from '../errors.js';
 
+/**
+ * Where the WebAssembly core comes from, for loadCore() (and init()). With
+ * neither option it is fetched from next to this module (Node reads it
+ * from disk).
+ *
+ * @example
+ * ```ts
+ * await loadCore({ wasmUrl: '/static/trace_feedback_core.wasm' });
+ * ```
+ */
 export interface LoadOptions {
   /** Where to fetch the .wasm from (default: next to this module). */
   wasmUrl?: string | URL;
@@ -53,7 +63,15 @@ function factoryOptions(options: LoadOptions): CoreModuleOptions {
   return out;
 }
 
-/** Loads the core once; later calls get the same promise. */
+/**
+ * Loads the core once; later calls get the same promise. A failed load
+ * rejects with TraceFeedbackError `wasm_load_failed`.
+ *
+ * @example
+ * ```ts
+ * await loadCore(); // e.g. warm up before the first capture
+ * ```
+ */
 export function loadCore(options: LoadOptions = {}): Promise<CoreModule> {
   if (!loading) {
     let opts: CoreModuleOptions;

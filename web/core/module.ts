@@ -43,6 +43,16 @@ export interface RawClientCore extends CoreHandle {
   absorb(snapshotJson: string, now: number): string;
 }
 
+/**
+ * The instantiated WebAssembly core (Embind): JSON-in, JSON-out functions
+ * the client builds on. Mostly internal; exposed so loadCore() has a type.
+ *
+ * @example
+ * ```ts
+ * const core: CoreModule = await loadCore();
+ * const { ok } = JSON.parse(core.validate_raw('{"rating":true}', '{}')) as { ok: boolean };
+ * ```
+ */
 export interface CoreModule {
   validate_raw(feedbackJson: string, limitsJson: string): string;
   merge_raw(intoJson: string, patchJson: string): string;

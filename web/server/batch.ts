@@ -11,15 +11,39 @@
 //   400/401/403/404/405/408/413/415/429/431/503 with { "error", "code" }.
 //   Codes are the documented list below; no upstream text ever reaches the page.
 
+/**
+ * One update of a batch once {@link checkUpdate} accepted its shape
+ * (`event_id` lower-cased).
+ *
+ * @example
+ * ```ts
+ * const checked = checkUpdate(body.updates[0]);
+ * if (checked.ok) { const update: FeedbackUpdate = checked.update; console.log(update.event_id); }
+ * ```
+ */
 export interface FeedbackUpdate {
-  /** Unique per update and stable across retries: the idempotency key. */
+  /** Unique per update and stable across retries: the idempotency key (1..128 chars). */
   id: string;
+  /** The event (span or session) the feedback is for: a UUID. */
   event_id: string;
+  /** The feedback object (checked by the core afterwards). */
   feedback: Record<string, unknown>;
 }
 
+/**
+ * A request body as {@link parseBatch} accepts it: the updates, each still
+ * unchecked, and the optional feedback token.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseBatch(JSON.parse(text));
+ * if (parsed.ok) { const batch: FeedbackBatch = parsed.batch; console.log(batch.updates.length, !!batch.token); }
+ * ```
+ */
 export interface FeedbackBatch {
+  /** The updates as sent; check each with checkUpdate. */
   updates: unknown[];
+  /** A signed feedback token (see mintFeedbackToken). */
   token?: string;
 }
 
@@ -35,9 +59,20 @@ export type UpdateCode =
   | 'invalid_update' | 'invalid_feedback' | 'unknown_event' | 'forbidden_event' | 'rate_limited' | 'overloaded'
   | 'store_unavailable' | 'upstream_unavailable' | 'upstream_timeout' | 'upstream_rejected' | 'in_progress' | 'not_sent';
 
+/**
+ * The proxy's answer for one update: `results[i]` answers `updates[i]`.
+ *
+ * @example
+ * ```ts
+ * const result: UpdateResult = { id: 'tf3k9-12', status: 503, code: 'upstream_unavailable', retryAfter: '2' };
+ * ```
+ */
 export interface UpdateResult {
+  /** The update's id (empty when the update had none usable). */
   id: string;
+  /** HTTP status for this update: 200 applied, else why not. */
   status: number;
+  /** Stable code when not applied. */
   code?: UpdateCode;
   /** Seconds (or an HTTP-date passed on from HoneyHive's own Retry-After header). */
   retryAfter?: string;
@@ -47,16 +82,43 @@ export interface UpdateResult {
   duplicate?: boolean;
 }
 
+/**
+ * The body of the proxy's 200 answer: one result per update, in order.
+ *
+ * @example
+ * ```ts
+ * const body: BatchResponse = { results: [{ id: 'tf3k9-12', status: 200 }, { id: 'tf3k9-13', status: 404, code: 'unknown_event' }] };
+ * ```
+ */
 export interface BatchResponse {
   results: UpdateResult[];
 }
 
+/**
+ * Longest update id the proxy accepts, in characters; a longer one is a 400
+ * `invalid_update`.
+ *
+ * @example
+ * ```ts
+ * if (id.length > MAX_UPDATE_ID_LENGTH) throw new RangeError('update id too long');
+ * ```
+ */
 export const MAX_UPDATE_ID_LENGTH = 128;
 
 // Pinned to tests/rules/table.json by tests/proxy/rules.test.mjs: the core
 // has this rule but does not export it through the wasm boundary.
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/**
+ * True for a canonical UUID string (8-4-4-4-12 hex digits, either case):
+ * what the proxy accepts as an event or session id.
+ *
+ * @example
+ * ```ts
+ * isUuid('6f1c2a9e-0b7d-4c1e-9a8f-3d2e1b0c4a5f'); // true
+ * isUuid('6f1c2a9e0b7d4c1e9a8f3d2e1b0c4a5f');     // false: no dashes
+ * ```
+ */
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_RE.test(value);
 }
@@ -65,7 +127,18 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The engine retries these (table.json `status.retryable`); pinned by tests/proxy/rules.test.mjs. */
+/**
+ * The statuses the client's engine retries: 0 (network error or timeout),
+ * 408, 425, 429 and 5xx (table.json `status.retryable`; pinned by
+ * tests/proxy/rules.test.mjs). 404 is retried separately, within the
+ * settle window for events not ingested yet.
+ *
+ * @example
+ * ```ts
+ * isRetryableStatus(503); // true
+ * isRetryableStatus(400); // false: dead-lettered as rejected
+ * ```
+ */
 export function isRetryableStatus(status: number): boolean {
   return status === 0 || status === 408 || status === 425 || status === 429 || status >= 500;
 }
@@ -75,7 +148,16 @@ export function isUnknownEventStatus(status: number): boolean {
   return status === 404;
 }
 
-/** Whole-body check. Returns the batch or the error message for a 400. */
+/**
+ * Whole-body check: an object with an `updates` array and an optional
+ * string `token`. Returns the batch or the error message for a 400.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseBatch({ updates: [] });
+ * if (!parsed.ok) res.writeHead(400).end(JSON.stringify({ error: parsed.error, code: 'invalid_batch' }));
+ * ```
+ */
 export function parseBatch(value: unknown): { ok: true; batch: FeedbackBatch } | { ok: false; error: string } {
   if (!isPlainObject(value)) return { ok: false, error: 'body must be a JSON object' };
   if (!Array.isArray(value.updates)) return { ok: false, error: 'body.updates must be an array' };
@@ -85,7 +167,17 @@ export function parseBatch(value: unknown): { ok: true; batch: FeedbackBatch } |
 
 /**
  * Shape check of one update (the feedback itself is checked by the core).
- * Returns the update or a 400 `invalid_update` result.
+ * Returns the update (its `event_id` lower-cased) or a 400
+ * `invalid_update` result.
+ *
+ * @example
+ * ```ts
+ * const results: UpdateResult[] = [];
+ * for (const raw of batch.updates) {
+ *   const checked = checkUpdate(raw);
+ *   results.push(checked.ok ? { id: checked.update.id, status: 200 } : checked.result);
+ * }
+ * ```
  */
 export function checkUpdate(value: unknown): { ok: true; update: FeedbackUpdate } | { ok: false; result: UpdateResult } {
   const rawId = isPlainObject(value) && typeof value.id === 'string' ? value.id : '';

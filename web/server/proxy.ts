@@ -6,12 +6,27 @@ import type { AddressInfo } from 'node:net';
 import { createProxyCore, type BodyResult, type ProxyAnswer, type ProxyCore } from './core.js';
 import type { ProxyOptions } from './options.js';
 
+/**
+ * A Node request handler, `(req, res, next?)`, as createProxyHandler
+ * returns it; `next` is called for requests that are not its path.
+ *
+ * @example
+ * ```ts
+ * const handler: ProxyHandler = createProxyHandler({ apiKey: process.env.HH_API_KEY! });
+ * http.createServer((req, res) => handler(req, res, () => res.writeHead(404).end())).listen(3000);
+ * ```
+ */
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
 
 /**
  * A Node request handler (also usable as Express/Connect middleware: when the
  * path does not match it calls `next`, and it reuses a `req.body` a body
  * parser already produced). Never throws, whatever the request.
+ *
+ * @example
+ * ```ts
+ * app.use(createProxyHandler({ apiKey: process.env.HH_API_KEY!, path: '/feedback', allowedOrigins: ['https://app.example.com'] }));
+ * ```
  */
 export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   return nodeAdapter(createProxyCore(options, 'createProxyHandler'));
@@ -148,14 +163,37 @@ function readBody(req: IncomingMessage, limit: number, started: number, core: Pr
   });
 }
 
+/**
+ * A running {@link startProxyServer}.
+ *
+ * @example
+ * ```ts
+ * const proxy: ProxyServer = await startProxyServer({ apiKey: process.env.HH_API_KEY! });
+ * console.log('feedback proxy on', proxy.url);
+ * await proxy.close();
+ * ```
+ */
 export interface ProxyServer {
+  /** Base URL it listens on, e.g. "http://127.0.0.1:41234". */
   url: string;
+  /** The port it bound (a free one when `port` was not given). */
   port: number;
+  /** The underlying node:http server. */
   server: Server;
+  /** Stops listening and closes every open connection. */
   close(): Promise<void>;
 }
 
-/** A standalone HTTP server around createProxyHandler (demos, tests, small deployments). */
+/**
+ * A standalone HTTP server around createProxyHandler (demos, tests, small
+ * deployments), with Node's header deadline and CONNECT handled. Listens on
+ * `host` (default 127.0.0.1) and `port` (default 0: a free port).
+ *
+ * @example
+ * ```ts
+ * const proxy = await startProxyServer({ apiKey: process.env.HH_API_KEY!, port: 8787, allowedOrigins: ['http://localhost:5173'] });
+ * ```
+ */
 export async function startProxyServer(options: ProxyOptions & { port?: number; host?: string }): Promise<ProxyServer> {
   const { port, host, ...rest } = options ?? ({} as typeof options);
   const core = createProxyCore(rest as ProxyOptions, 'startProxyServer');

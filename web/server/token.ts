@@ -12,6 +12,15 @@ export const TOKEN_PREFIX = 'tf1';
 export const MIN_SECRET_BYTES = 32;
 const MAX_TOKEN_CHARS = 16 * 1024;
 
+/**
+ * What a valid feedback token says (its decoded claims part).
+ *
+ * @example
+ * ```ts
+ * const check = await verifyFeedbackTokenAsync(token, process.env.FEEDBACK_SECRET!);
+ * if (check.ok) { const claims: FeedbackTokenClaims = check.claims; console.log(claims.sid, new Date(claims.exp * 1000)); }
+ * ```
+ */
 export interface FeedbackTokenClaims {
   /** The session (root event) id the token binds. */
   sid: string;
@@ -23,6 +32,15 @@ export interface FeedbackTokenClaims {
   iat: number;
 }
 
+/**
+ * The outcome of verifying a token: its claims, or why it was refused.
+ *
+ * @example
+ * ```ts
+ * const check: TokenCheck = await verifyFeedbackTokenAsync(token, process.env.FEEDBACK_SECRET!);
+ * if (!check.ok && check.reason === 'expired') console.info('mint a new one');
+ * ```
+ */
 export type TokenCheck =
   | { ok: true; claims: FeedbackTokenClaims }
   | { ok: false; reason: 'missing' | 'malformed' | 'bad_signature' | 'expired' };
@@ -102,7 +120,19 @@ export async function verifyFeedbackTokenAsync(
   return checkClaims(parsed.payload, options);
 }
 
+/**
+ * The proxy's `feedbackTokens` option: every batch must carry a token
+ * signed with one of these secrets, and may only write feedback to the
+ * session and events it names.
+ *
+ * @example
+ * ```ts
+ * // two secrets while rotating: tokens signed with either are accepted
+ * createProxyHandler({ apiKey, feedbackTokens: { secret: [process.env.FEEDBACK_SECRET!, process.env.OLD_FEEDBACK_SECRET!] } });
+ * ```
+ */
 export interface TokenPolicyOptions {
+  /** The HMAC secret (at least 32 bytes), or several during a rotation. */
   secret: string | readonly string[];
   /**
    * Allow feedback on events the token does not list, when the event belongs
@@ -113,6 +143,7 @@ export interface TokenPolicyOptions {
   allowUnlistedEvents?: boolean;
   /** How long an event -> session answer is cached. Default 1 h. */
   eventSessionTtlMs?: number;
+  /** Clock for the expiry check, epoch ms (default Date.now; for tests). */
   now?: () => number;
 }
 

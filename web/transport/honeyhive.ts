@@ -10,13 +10,37 @@ import { allFailed, failureCause, fetchWithTimeout, type FetchLike, type Transpo
 
 export const DEFAULT_SERVER_URL = 'https://api.dp1.us.honeyhive.ai';
 
+/**
+ * Options of {@link honeyhiveTransport} (init() builds them from its
+ * `apiKey`, `serverUrl`, `legacy` and `fetch`).
+ *
+ * @example
+ * ```ts
+ * const options: HoneyHiveTransportOptions = { apiKey: process.env.HH_API_KEY!, serverUrl: 'https://api.dp1.us.honeyhive.ai' };
+ * ```
+ */
 export interface HoneyHiveTransportOptions {
+  /** HoneyHive project key, sent as a bearer token. */
   apiKey: string;
+  /** Data plane URL (default https://api.dp1.us.honeyhive.ai). */
   serverUrl?: string;
+  /** Use the legacy `PUT {serverUrl}/events` with `event_id` in the body. */
   legacy?: boolean;
+  /** The fetch to use (default `globalThis.fetch`). */
   fetch?: FetchLike;
 }
 
+/**
+ * The direct transport: one `PUT {serverUrl}/v1/events/{event_id}` per
+ * update, with the key. For servers, or pages whose users may see the key
+ * (in a browser init() also wants `dangerouslyAllowBrowserKey`).
+ *
+ * @example
+ * ```ts
+ * // in Node, e.g. a backend job
+ * const client = await init({ transport: honeyhiveTransport({ apiKey: process.env.HH_API_KEY! }) });
+ * ```
+ */
 export function honeyhiveTransport(options: HoneyHiveTransportOptions): Transport {
   const base = (options.serverUrl ?? DEFAULT_SERVER_URL).replace(/\/+$/, '');
   return async (request, { hidden, timeoutMs }) => {

@@ -13,7 +13,16 @@
 // every transport alike; this file only turns HTTP into results.
 import { allFailed, failureCause, fetchWithTimeout, type FetchLike, type Transport, type WireRequest, type WireResult } from './types.js';
 
+/**
+ * Options of {@link proxyTransport} (init() builds them from its own).
+ *
+ * @example
+ * ```ts
+ * const options: ProxyTransportOptions = { endpoint: '/feedback', token: () => sessionStorage.getItem('feedback-token') ?? undefined };
+ * ```
+ */
 export interface ProxyTransportOptions {
+  /** URL batches are POSTed to, e.g. "/feedback". */
   endpoint: string;
   /** Extra headers for normal (non-beacon) requests. */
   headers?: Record<string, string> | (() => Record<string, string>);
@@ -23,7 +32,9 @@ export interface ProxyTransportOptions {
    * answers 401 `token_expired` (the updates are then resent once at once).
    */
   token?: string | (() => string | undefined | Promise<string | undefined>);
+  /** fetch's `credentials` for normal requests (default "same-origin"). */
   credentials?: RequestCredentials;
+  /** The fetch to use (default `globalThis.fetch`). */
   fetch?: FetchLike;
 }
 
@@ -49,6 +60,17 @@ function codeOf(text: string): string | undefined {
   }
 }
 
+/**
+ * The default transport: POSTs each request as `{ updates, token? }` to your
+ * own endpoint (the reference proxy of `trace-feedback/server`), which holds
+ * the HoneyHive key; uses sendBeacon when the page is hidden.
+ *
+ * @example
+ * ```ts
+ * import { init, proxyTransport } from 'trace-feedback/full';
+ * const client = await init({ transport: proxyTransport({ endpoint: 'https://api.example.com/feedback', credentials: 'include' }) });
+ * ```
+ */
 export function proxyTransport(options: ProxyTransportOptions): Transport {
   const endpoint = options.endpoint;
   const refreshable = typeof options.token === 'function';

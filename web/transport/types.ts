@@ -2,25 +2,52 @@
 // per update out. Transports never throw and never retry: failures become
 // statuses, and the C++ engine decides what happens next.
 
-/** One update on the wire; also the proxy batch item format. */
+/**
+ * One update on the wire; also the proxy batch item format.
+ *
+ * @example
+ * ```ts
+ * const update: WireUpdate = { id: 'tf3k9-12', event_id: '6f1c2a9e-0b7d-4c1e-9a8f-3d2e1b0c4a5f', feedback: { rating: true } };
+ * ```
+ */
 export interface WireUpdate {
   /** Unique per update and stable across retries (idempotency key). */
   id: string;
+  /** The event (span or session) the feedback is attached to. */
   event_id: string;
+  /** The merged feedback, already validated. */
   feedback: Record<string, unknown>;
 }
 
-/** What the engine asks to send at once. */
+/**
+ * What the engine asks to send at once.
+ *
+ * @example
+ * ```ts
+ * const transport: Transport = async (request: WireRequest) => request.updates.map((u) => ({ id: u.id, status: 200 }));
+ * ```
+ */
 export interface WireRequest {
+  /** Id of this request (for logs). */
   id: string;
+  /** The updates to send, each answered by one WireResult. */
   updates: WireUpdate[];
   /** Serialized size of {"updates":[...]}. */
   bytes: number;
 }
 
-/** Outcome of one update: HTTP status, 0 for a network error or timeout. */
+/**
+ * Outcome of one update: HTTP status, 0 for a network error or timeout.
+ *
+ * @example
+ * ```ts
+ * const result: WireResult = { id: update.id, status: 503, retryAfter: '2', code: 'upstream_unavailable' };
+ * ```
+ */
 export interface WireResult {
+  /** The id of the update it answers. */
   id: string;
+  /** HTTP status (an integer 100..599), or 0 for a network error or timeout. */
   status: number;
   /** The Retry-After header (seconds or an HTTP date), when the server sent one. */
   retryAfter?: string;
@@ -30,9 +57,21 @@ export interface WireResult {
   error?: string;
 }
 
+/**
+ * The second argument of a {@link Transport}.
+ *
+ * @example
+ * ```ts
+ * const transport: Transport = async (request, { hidden, timeoutMs }: SendOptions) => {
+ *   const res = await fetch('/feedback', { method: 'POST', body: JSON.stringify({ updates: request.updates }), keepalive: hidden, signal: AbortSignal.timeout(timeoutMs) });
+ *   return res.ok ? ((await res.json()) as { results: WireResult[] }).results : request.updates.map((u) => ({ id: u.id, status: res.status }));
+ * };
+ * ```
+ */
 export interface SendOptions {
   /** The page is being hidden or unloaded: use sendBeacon / keepalive. */
   hidden: boolean;
+  /** Time allowed for this call (`delivery.timeoutMs`); the client enforces it anyway. */
   timeoutMs: number;
 }
 
@@ -41,10 +80,29 @@ export interface SendOptions {
  * network errors), or `null` when the outcome cannot be known (a beacon was
  * handed to the browser): the updates are then retried later, which the
  * proxy's idempotency by update id makes harmless.
+ *
+ * @example
+ * ```ts
+ * // every update goes to your own API; a thrown error would count as a network error
+ * const transport: Transport = async (request) => {
+ *   const res = await fetch('/api/feedback', { method: 'POST', body: JSON.stringify(request.updates) });
+ *   return request.updates.map((u) => ({ id: u.id, status: res.status }));
+ * };
+ * const client = await init({ transport });
+ * ```
  */
 export type Transport = (request: WireRequest, options: SendOptions) => Promise<WireResult[] | null>;
 
-/** Minimal fetch signature, so a test or an app can inject its own. */
+/**
+ * Minimal fetch signature, so a test or an app can inject its own (the
+ * `fetch` option).
+ *
+ * @example
+ * ```ts
+ * const logged: FetchLike = (input, init) => { console.debug('feedback ->', input); return fetch(input, init); };
+ * const client = await init({ endpoint: '/feedback', fetch: logged });
+ * ```
+ */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export function allFailed(request: WireRequest, status: number, retryAfter?: string, error?: string, code?: string): WireResult[] {

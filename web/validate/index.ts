@@ -4,7 +4,15 @@ import type { FeedbackIssue } from '../errors.js';
 import { coreSync } from '../core/loader.js';
 import { toPlainJson, type PlainJson, type WalkLimits } from './plain.js';
 
-/** Caps and ranges; every field is optional (defaults in the README). */
+/**
+ * Caps and ranges; every field is optional (defaults in the README). The
+ * depth caps can only be tightened below HoneyHive's own.
+ *
+ * @example
+ * ```ts
+ * const client = await init({ endpoint: '/feedback', limits: { scoreMin: 1, scoreMax: 5, maxStringBytes: 2000 } });
+ * ```
+ */
 export interface FeedbackLimits {
   /** Nested objects below the top-level object (HoneyHive: at most 5). */
   maxObjectDepth?: number;
@@ -23,8 +31,19 @@ export interface FeedbackLimits {
   scoreMax?: number;
 }
 
+/**
+ * What validateFeedback returns: `ok` and every broken rule.
+ *
+ * @example
+ * ```ts
+ * const result: ValidationResult = validateFeedback({ rating: true });
+ * if (!result.ok) console.warn(result.errors.map((e) => e.message).join('\n'));
+ * ```
+ */
 export interface ValidationResult {
+  /** True when there are no errors. */
   ok: boolean;
+  /** Every violation found, each with its path and stable code; empty when ok. */
   errors: FeedbackIssue[];
 }
 
@@ -79,6 +98,12 @@ export function checkPlain(plain: PlainJson, limits: CompiledLimits = DEFAULT_LI
  * Checks a feedback object against HoneyHive's rules and the library's caps.
  * Never throws for bad feedback: every violation comes back in `errors`,
  * each with its drill-down path and a stable code.
+ *
+ * @example
+ * ```ts
+ * const { ok, errors } = validateFeedback({ score: 7 }, { scoreMin: 1, scoreMax: 5 });
+ * // ok === false, errors[0].code === 'out_of_range', errors[0].path === 'feedback.score'
+ * ```
  */
 export function validateFeedback(value: unknown, limits?: FeedbackLimits): ValidationResult {
   const { ok, errors } = checkFeedback(value, limits ? compileLimits(limits) : DEFAULT_LIMITS);
