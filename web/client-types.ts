@@ -65,7 +65,7 @@ export interface DeliveryOptions {
   maxQueueUpdates?: number;
   /** Most bytes kept in the queue (default 4194304, 4 MiB). */
   maxQueueBytes?: number;
-  /** Random spread of each retry delay, as a fraction of it (default 0.2). */
+  /** Random spread of each retry delay, as a fraction of it (0..1, default 0.2). */
   jitter?: number;
   /**
    * Time allowed for each transport call, enforced by the client around

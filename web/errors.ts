@@ -96,7 +96,7 @@ export interface FeedbackIssue {
  * @example
  * ```ts
  * try {
- *   client.enrichSpan({ eventId, feedback: { comment: null } as never });
+ *   client.enrichSpan({ eventId, feedback: { score: Infinity } }); // non_finite_number
  * } catch (e) {
  *   if (e instanceof FeedbackValidationError) console.warn(e.path, e.errors.map((i) => i.code));
  * }

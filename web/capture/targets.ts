@@ -13,7 +13,7 @@ import { CONTAINER_SELECTOR, CONTENT, EDITABLE, EVENT } from './attributes.js';
  * @example
  * ```ts
  * client.rate(eventId, true);                         // a span, by id
- * client.rate(document.querySelector('#answer-3'), false); // the answer this element is in
+ * client.rate(document.querySelector('#answer-3')!, false); // the answer this element is in
  * client.score(null, 4);                              // the whole session
  * ```
  */

@@ -32,8 +32,9 @@ export interface HoneyHiveTransportOptions {
 
 /**
  * The direct transport: one `PUT {serverUrl}/v1/events/{event_id}` per
- * update, with the key. For servers, or pages whose users may see the key
- * (in a browser init() also wants `dangerouslyAllowBrowserKey`).
+ * update, with the key as a bearer token. For servers: in a page the key is
+ * visible to every user (init's `transport: "honeyhive"` therefore asks for
+ * `dangerouslyAllowBrowserKey`); prefer the proxy there.
  *
  * @example
  * ```ts

@@ -28,7 +28,7 @@ export interface WireUpdate {
  * ```
  */
 export interface WireRequest {
-  /** Id of this request (for logs). */
+  /** Id of this request, assigned by the engine. */
   id: string;
   /** The updates to send, each answered by one WireResult. */
   updates: WireUpdate[];
