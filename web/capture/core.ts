@@ -57,7 +57,19 @@ export interface Sent {
 
 export type Root = ParentNode & Node & EventTarget;
 
-/** The thumb and score capture holds for a target: what the next press is judged against. */
+/**
+ * The thumb and score capture holds for a target: what the next press is
+ * judged against, and what a UI shows (it survives a reload with the
+ * capture state's storage).
+ *
+ * @example
+ * ```ts
+ * feedback.rate(eventId, true);
+ * feedback.stateOf(eventId); // { thumb: 'up', score: null }
+ * feedback.rate(eventId, true); // the same thumb again withdraws
+ * feedback.stateOf(eventId); // { thumb: null, score: null }
+ * ```
+ */
 export interface CapturedState {
   thumb: 'up' | 'down' | null;
   score: number | null;
