@@ -3,7 +3,7 @@
 // core asks for: timers, transports, persistence, page lifecycle and
 // session linking. It never throws into the page from a background path:
 // failures there go to onError.
-import { CaptureCore, checkRoot, type Root } from './capture/core.js';
+import { CaptureCore, checkRoot, type CapturedState, type Root } from './capture/core.js';
 import type { DomCapture } from './capture/dom.js';
 import type { Target } from './capture/targets.js';
 import type { CoreModule, RawClientCore } from './core/module.js';
@@ -285,6 +285,14 @@ export class FeedbackClient<F extends object = Feedback> {
   rate(target: Target, up: boolean | null): Receipt {
     this.#open('rate');
     return this.#capture.rate(target, up) as Receipt;
+  }
+  /** The thumb and score now held for `target` (what a UI shows); throws on a bad target. */
+  stateOf(target: Target): CapturedState {
+    return this.#capture.current(target);
+  }
+  /** `listener` runs after each change of a target's thumb, score or counts. */
+  onStateChange(listener: () => void): () => void {
+    return this.#capture.watch(listener);
   }
   score(target: Target, value: number): Receipt {
     this.#open('score');

@@ -15,7 +15,7 @@ import type {
   PendingUpdate,
   Receipt,
 } from './client.js';
-import type { Target } from './capture/index.js';
+import type { CapturedState, Target } from './capture/index.js';
 import type { InitOptions } from './entry/options.js';
 import { isUuid } from './ids.js';
 import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
@@ -48,6 +48,10 @@ export interface FeedbackHandle<F extends object = Feedback> {
   comment(target: Target, text: string): Receipt | undefined;
   action(target: Target, name: string): Receipt | undefined;
   edit(target: Target, original: string, edited: string): Receipt | undefined;
+  /** The thumb and score the client holds for `target`; undefined before it loads or for a bad target. */
+  stateOf(target: Target): CapturedState | undefined;
+  /** `listener` runs after each capture state change, and once when the client has loaded (and replayed). */
+  onStateChange(listener: () => void): () => void;
   attach(root?: ParentNode): void;
   detach(): void;
   setSession(sessionId: string): void;
@@ -107,6 +111,7 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   readonly #options: InitOptions;
   readonly #errors = new Set<(e: ClientErrorEvent) => void>();
   readonly #delivered = new Set<(e: DeliveredEvent) => void>();
+  readonly #stateListeners = new Set<() => void>();
   #recorded: Call[] = [];
   #loading: Promise<FeedbackClient> | undefined;
   #client: FeedbackClient | undefined;
@@ -154,6 +159,9 @@ class Handle<F extends object> implements FeedbackHandle<F> {
         .then((client) => {
           this.#client = client;
           this.#replay(client);
+          // After the replay, so a UI re-reading its targets sees the replayed presses.
+          client.onStateChange(() => this.#emit(this.#stateListeners, undefined));
+          this.#emit(this.#stateListeners, undefined);
           return client;
         });
       // Marked handled: a failed load is reported here, and a caller who
@@ -239,6 +247,18 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   }
   edit(target: Target, original: string, edited: string): Receipt | undefined {
     return this.#call((c) => c.edit(target, original, edited) as Receipt);
+  }
+  stateOf(target: Target): CapturedState | undefined {
+    // A read: a bad target (e.g. an answer still streaming, id '') is not worth an onError per render.
+    try {
+      return this.#client?.stateOf(target);
+    } catch {
+      return undefined;
+    }
+  }
+  onStateChange(listener: () => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
   }
   attach(root?: ParentNode): void {
     this.#call((c) => c.attach(root));

@@ -62,4 +62,4 @@ export type { FeedbackLimits, ValidationResult } from './validate/index.js';
 export type { ProxyTransportOptions } from './transport/proxy.js';
 export type { HoneyHiveTransportOptions } from './transport/honeyhive.js';
 export type { Transport, WireRequest, WireResult, WireUpdate, SendOptions, FetchLike } from './transport/types.js';
-export type { Target, CaptureOptions } from './capture/index.js';
+export type { Target, CaptureOptions, CapturedState } from './capture/index.js';

@@ -90,6 +90,21 @@ test('plain HTML page: mouse, keyboard, events, theming; feedback on the span', 
   assert.deepEqual(page.pageErrors, []);
 });
 
+test('after a reload the kept thumb shows pressed; pressing it again sends and shows the withdrawal', async (t) => {
+  const { page, eventId } = await open(t, '/examples/element/index.html', 'element reload');
+  const up = page.locator('feedback-bar').getByRole('button', { name: 'Good answer' });
+  await up.click();
+  await waitFor(() => feedbackOf(eventId)?.rating === true, { what: 'the 👍 delivered' });
+  await page.reload();
+  // The capture layer kept the 👍 (sessionStorage); the bar shows it once the client has loaded.
+  await waitFor(async () => (await up.getAttribute('aria-pressed')) === 'true', { what: 'the kept 👍 shown after reload' });
+  await up.click();
+  assert.equal(await up.getAttribute('aria-pressed'), 'false');
+  await waitFor(() => feedbackOf(eventId)?.rating_withdrawn === true, { what: 'the withdrawal delivered' });
+  assert.deepEqual(await page.evaluate(() => window.captured), ['rating:null'], 'the event names what was sent');
+  assert.deepEqual(page.pageErrors, []);
+});
+
 test('a comment being typed survives the event-id arriving late (a streamed answer) and a label change', async (t) => {
   const { page } = await open(t, '/examples/element/index.html', 'element late id');
   const { eventId: late } = await stack.collector.client.seedSession('element late id, the span');

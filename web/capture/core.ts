@@ -66,6 +66,24 @@ export interface Sent {
 
 export type Root = ParentNode & Node & EventTarget;
 
+/**
+ * The thumb and score capture holds for a target: what the next press is
+ * judged against, and what a UI shows (it survives a reload with the
+ * capture state's storage).
+ *
+ * @example
+ * ```ts
+ * feedback.rate(eventId, true);
+ * feedback.stateOf(eventId); // { thumb: 'up', score: null }
+ * feedback.rate(eventId, true); // the same thumb again withdraws
+ * feedback.stateOf(eventId); // { thumb: null, score: null }
+ * ```
+ */
+export interface CapturedState {
+  thumb: 'up' | 'down' | null;
+  score: number | null;
+}
+
 // Feedback keys the built-in signals own; a custom field of that name would clobber them.
 const RESERVED_FIELDS = new Set(['rating', 'rating_withdrawn', 'score', 'comment', 'actions', 'copy', 'edits', 'edit_stats']);
 
@@ -112,6 +130,7 @@ export class CaptureCore {
   readonly state: StateStore;
   /** Set by the DOM half: shows a target's new state on its controls. */
   onState: ((key: string, state: TargetState) => void) | undefined;
+  readonly #watchers = new Set<() => void>();
 
   constructor(host: CaptureHost, options?: CaptureOptions) {
     this.host = host;
@@ -145,6 +164,22 @@ export class CaptureCore {
     return this.sendEdit(resolveTarget(target), original, edited).receipt;
   }
 
+  /**
+   * Read-only view for UIs: they show this instead of keeping their own
+   * copy, so "the pressed thumb again withdraws" is judged in one place
+   * and what a control shows is what was sent, across reloads too.
+   */
+  current(target: Target): CapturedState {
+    const st = this.state.get(resolveTarget(target).key);
+    return { thumb: st.rating === 'up' || st.rating === 'down' ? st.rating : null, score: st.score ?? null };
+  }
+
+  /** Calls `listener` after every state change (any caller: code, attributes, a UI). */
+  watch(listener: () => void): () => void {
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
+  }
+
   // ---- signals (shared with the DOM half) --------------------------------
 
   /** Sends, then keeps the new state: a refused update changes no count or thumb. */
@@ -153,6 +188,13 @@ export class CaptureCore {
     if (next) {
       this.state.set(r.key, next);
       this.onState?.(r.key, next);
+      for (const w of [...this.#watchers]) {
+        try {
+          w();
+        } catch (e) {
+          this.report(e, 'capture.watch');
+        }
+      }
     }
     return { feedback, receipt };
   }

@@ -3,7 +3,7 @@
 // and the attribute names for apps that build markup in code. The DOM half
 // (./dom.js) is imported dynamically by the client, never from here.
 export { Capture } from './capture.js';
-export { CaptureCore, checkRoot, type CaptureHost, type CaptureOptions } from './core.js';
+export { CaptureCore, checkRoot, type CapturedState, type CaptureHost, type CaptureOptions } from './core.js';
 export type { Target } from './targets.js';
 export type { DiffResult, Feedback } from './signals.js';
 export {

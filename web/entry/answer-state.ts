@@ -2,8 +2,11 @@
 // answer: the current thumb, score and comment, and the actions that send
 // them through a FeedbackHandle. Shared so both bindings behave the same.
 // The wire shape of each signal (withdrawals, absolute counts) stays in
-// the capture layer; this only mirrors what the user chose, for display.
+// the capture layer, and so do the thumb and score: the UI shows what the
+// capture layer holds (it survives reloads, and app code may rate too), so
+// a press is judged there once and the control shows what was sent.
 import type { Receipt } from '../client.js';
+import type { CapturedState } from '../capture/core.js';
 import type { FeedbackHandle } from '../facade.js';
 
 /**
@@ -88,9 +91,22 @@ const EMPTY: AnswerState = Object.freeze({ thumb: null, score: null, comment: nu
 export class AnswerStore {
   readonly #states = new Map<string, AnswerState>();
   readonly #listeners = new Set<() => void>();
+  readonly #read: ((eventId: string) => CapturedState | undefined) | undefined;
 
+  /** `read` gives the capture layer's thumb and score (undefined until the client has loaded). */
+  constructor(read?: (eventId: string) => CapturedState | undefined) {
+    this.#read = read;
+  }
+
+  /** The same object until the answer changes (useSyncExternalStore compares snapshots). */
   get(eventId: string): AnswerState {
-    return this.#states.get(eventId) ?? EMPTY;
+    const kept = this.#states.get(eventId);
+    if (kept) return kept;
+    const captured = this.#read?.(eventId);
+    if (!captured) return EMPTY;
+    const s = { ...EMPTY, ...captured };
+    this.#states.set(eventId, s);
+    return s;
   }
 
   subscribe(listener: () => void): () => void {
@@ -100,6 +116,19 @@ export class AnswerStore {
 
   update(eventId: string, patch: Partial<AnswerState>): void {
     this.#states.set(eventId, { ...this.get(eventId), ...patch });
+    this.#notify();
+  }
+
+  /** Re-reads thumb and score from the capture layer (after any capture, and once loaded). */
+  refresh(): void {
+    for (const [eventId, s] of this.#states) {
+      const c = this.#read?.(eventId);
+      if (c && (c.thumb !== s.thumb || c.score !== s.score)) this.#states.set(eventId, { ...s, ...c });
+    }
+    this.#notify();
+  }
+
+  #notify(): void {
     for (const l of [...this.#listeners]) l();
   }
 }
@@ -109,7 +138,11 @@ const stores = new WeakMap<object, AnswerStore>();
 /** The one store of a handle, so every view of an answer agrees. */
 export function storeFor<F extends object>(handle: FeedbackHandle<F>): AnswerStore {
   let s = stores.get(handle);
-  if (!s) stores.set(handle, (s = new AnswerStore()));
+  if (!s) {
+    const store = (s = new AnswerStore((eventId) => handle.stateOf(eventId)));
+    handle.onStateChange(() => store.refresh());
+    stores.set(handle, store);
+  }
   return s;
 }
 
@@ -124,44 +157,47 @@ export function answerActions<F extends object>(
   onCaptured?: (detail: CapturedDetail) => void,
 ): AnswerActions {
   // After load an undefined receipt means refused: then nothing changes.
+  // `patch` runs after the send; `value` too, so it can report the state the capture layer reached.
   const run = (
     signal: CapturedDetail['signal'],
-    value: unknown,
+    value: () => unknown,
     send: () => Receipt | undefined,
     patch: () => Partial<AnswerState>,
   ): Receipt | undefined => {
     const receipt = send();
     if (receipt === undefined && handle.client !== undefined) return undefined;
     store.update(eventId, patch());
-    onCaptured?.({ eventId, signal, value, receipt });
+    onCaptured?.({ eventId, signal, value: value(), receipt });
     return receipt;
   };
+  // Before the client loads the press is recorded and only shown, as
+  // pressed; once loaded (and replayed) the capture layer's state replaces it.
+  const guess = (p: Partial<AnswerState>): Partial<AnswerState> => (handle.client ? {} : p);
   return {
     rate(up) {
-      const current = store.get(eventId).thumb;
-      const wanted: Thumb = up === null ? null : up ? 'up' : 'down';
-      const next: Thumb = wanted === current ? null : wanted;
-      return run('rating', next, () => handle.rate(eventId, next === null ? null : next === 'up'), () => ({ thumb: next }));
+      // No toggle here: the capture layer owns "the pressed thumb again withdraws".
+      const pressed: Thumb = up === null ? null : up ? 'up' : 'down';
+      return run('rating', () => store.get(eventId).thumb, () => handle.rate(eventId, up), () => guess({ thumb: pressed }));
     },
     setScore(value) {
-      return run('score', value, () => handle.score(eventId, value), () => ({ score: value }));
+      return run('score', () => value, () => handle.score(eventId, value), () => guess({ score: value }));
     },
     sendComment(text) {
-      return run('comment', text, () => handle.comment(eventId, text), () => ({ comment: text.trim() }));
+      return run('comment', () => text, () => handle.comment(eventId, text), () => ({ comment: text.trim() }));
     },
     copy() {
-      return run('copy', true, () => handle.action(eventId, 'copy'), () => ({ copies: store.get(eventId).copies + 1 }));
+      return run('copy', () => true, () => handle.action(eventId, 'copy'), () => ({ copies: store.get(eventId).copies + 1 }));
     },
     regenerate() {
-      return run('regenerate', true, () => handle.action(eventId, 'regenerate'), () => ({
+      return run('regenerate', () => true, () => handle.action(eventId, 'regenerate'), () => ({
         regenerations: store.get(eventId).regenerations + 1,
       }));
     },
     edit(original, edited) {
-      return run('edit', edited, () => handle.edit(eventId, original, edited), () => ({ edits: store.get(eventId).edits + 1 }));
+      return run('edit', () => edited, () => handle.edit(eventId, original, edited), () => ({ edits: store.get(eventId).edits + 1 }));
     },
     action(name) {
-      return run('action', name, () => handle.action(eventId, name), () => ({}));
+      return run('action', () => name, () => handle.action(eventId, name), () => ({}));
     },
   };
 }

@@ -48,15 +48,20 @@ export function EditableAnswer({ eventId, original, debounceMs = 1000, onChange,
     sentText.current = latest.current;
     edit(original, latest.current);
   };
+  // The timer and the unmount cleanup outlive the render that set them: they
+  // call the latest commit, so a pending edit names the current `original`
+  // and `eventId`, not the first render's.
+  const commitRef = useRef(commit);
+  commitRef.current = commit;
   const change = (value: string) => {
     setText(value);
     latest.current = value;
     onChange?.(value);
     clearTimeout(timer.current);
-    timer.current = setTimeout(commit, debounceMs);
+    timer.current = setTimeout(() => commitRef.current(), debounceMs);
   };
   // An edit still waiting for its timer is sent when the component goes away.
-  useEffect(() => () => commit(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => () => commitRef.current(), []);
   if (children) return children({ text, change, commit });
   return <textarea {...rest} value={text} onChange={(e) => change(e.target.value)} onBlur={(e) => { commit(); onBlur?.(e); }} />;
 }
