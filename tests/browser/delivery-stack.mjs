@@ -52,6 +52,8 @@ export async function startDeliveryStack({ proxyOptions = {} } = {}) {
       held.n--;
       entry.held = true;
       await new Promise((r) => held.waiting.push(r));
+      // Released after its page went away (a reload): the proxy gets it all the same.
+      entry.clientGone = res.destroyed || req.socket.destroyed;
     }
     const fault = req.method === 'POST' ? faults.find((f) => !f.beaconsOnly || entry.beacon) : undefined;
     if (fault) {
@@ -202,7 +204,8 @@ export const stats = (page) => page.evaluate(() => window.client.stats());
  */
 export async function assertExactlyOnce(stack, eventIds) {
   // A row can be in SQLite a moment before the proxy's answer is recorded.
-  await waitFor(() => stack.proxyLog.every((e) => e.status !== undefined), { what: 'every proxy request answered' });
+  // (A request whose page had gone before the proxy got it has no one to answer.)
+  await waitFor(() => stack.proxyLog.every((e) => e.status !== undefined || e.clientGone), { what: 'every proxy request answered' });
   const byId = new Map();
   let sends = 0;
   for (const entry of stack.proxyLog) {

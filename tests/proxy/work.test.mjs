@@ -1,6 +1,7 @@
 // Bounded, fair upstream work: a cap on queued calls (503 overloaded +
 // Retry-After beyond it), per-client concurrency, and a client that hangs up
-// stops its work: waiting calls dropped, running ones aborted.
+// stops its work: waiting calls dropped; a PUT already on its way runs to its
+// answer and is recorded, so the page's retry is a duplicate, not a second apply.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -102,6 +103,27 @@ test('per-client concurrency: a client with 60 queued updates does not starve an
     // 60 updates at 2 at a time and 100 ms each take ~3 s; the light client waits one call, not the queue.
     assert.ok(lightMs < 600, `light client answered after ${lightMs} ms (heavy took ${heavyMs} ms)`);
     assert.ok(heavyMs > 2500, `heavy client was held to its share (${heavyMs} ms)`);
+  } finally {
+    await p.close();
+    await up.close();
+  }
+});
+
+test('a hang-up while a PUT is in flight: the PUT completes and is recorded, the retry is a duplicate (applied once)', async () => {
+  const up = await startUpstream({ delayMs: 400 });
+  const p = await startProxyServer({ apiKey: 'k', serverUrl: up.url, allowUnsigned: true });
+  try {
+    const body = batch(1, 'inflight');
+    const ac = new AbortController();
+    const first = post(p.url, body, ac.signal).catch(() => 'aborted');
+    while (up.stats.started === 0) await sleep(5);
+    ac.abort(); // the page went away (reload, tab close, its own timeout) with the PUT upstream
+    assert.equal(await first, 'aborted');
+    while (up.stats.inFlight > 0) await sleep(10);
+    const retry = await (await post(p.url, body)).json();
+    assert.deepEqual(retry.results.map((r) => [r.status, r.duplicate === true]), [[200, true]], 'the retry is answered as a duplicate');
+    assert.equal(up.stats.started, 1, 'upstream got the update once');
+    assert.equal(up.stats.aborted, 0, 'the in-flight PUT was not cut off');
   } finally {
     await p.close();
     await up.close();

@@ -31,7 +31,7 @@ export interface ProxyInput {
   remoteAddress: string;
   /** Reads the body, cut off at `limit` bytes and at the request deadline. */
   readBody(limit: number): Promise<BodyResult>;
-  /** Aborted when the client goes away: waiting calls are dropped, running ones aborted. */
+  /** Aborted when the client goes away: waiting calls are dropped; a PUT already sent runs to its answer. */
   signal: AbortSignal;
   /** What the authorize hooks receive (IncomingMessage / Request). */
   hookRequest: unknown;
@@ -221,7 +221,12 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
         return { id: update.id, status: 200, duplicate: true };
       }
     }
-    const outcome = await forwardUpdate(upstream, update, ctx.signal);
+    // Not aborted when the page hangs up: once a PUT is on its way, upstream may
+    // apply it whatever happens to the answer, so aborting it would leave the
+    // outcome unknown and the page's retry would apply it a second time. It
+    // runs to its answer (bounded by timeoutMs) and its result is recorded;
+    // what had not started yet is dropped (the scheduler checks the signal).
+    const outcome = await forwardUpdate(upstream, update);
     if (outcome.problem) {
       report(outcome.problem.error, { kind: outcome.problem.kind, eventId: update.event_id, updateId: update.id, status: outcome.problem.status });
     }

@@ -52,6 +52,9 @@ function nodeAdapter(core: ProxyCore): ProxyHandler {
 function serve(core: ProxyCore, req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void {
   const started = Date.now();
   const controller = new AbortController();
+  // A request handed on late (held by middleware) may come with its client
+  // already gone: its 'close' has fired, so check now as well.
+  if (res.destroyed || req.socket?.destroyed) controller.abort();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
