@@ -127,6 +127,8 @@ test('429 with Retry-After: 1 from HoneyHive: the resend waits at least a second
   t.diagnostic(`collector: 429 at +0, resend at +${gap} ms (retryBaseMs is 50: backoff alone would resend after 50 ms)`);
   assert.ok(gap >= 990, `resent ${gap} ms after the 429`);
   assert.ok(gap < 3000, `but not much later (${gap} ms)`);
+  // The row can be in SQLite a moment before the page has read the proxy's answer.
+  await waitFor(async () => (await stats(page)).sent === 1, { what: 'the page settled the resend' });
   const s = await stats(page);
   assert.equal(s.retried, 1);
   assert.equal(s.sent, 1);
