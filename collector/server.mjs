@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaults } from './faults.mjs';
 import { validate, UUID_RE } from './validate.mjs';
 import { createIngestor } from './otlp/ingest.mjs';
-import { handleOtlp, OTLP_PATHS } from './otlp/route.mjs';
+import { handleOtlp, OTLP_PATHS, readRaw } from './otlp/route.mjs';
 import { startSessionLegacy, createEventLegacy, getSessionLegacy, exportEventsLegacy } from './legacy.mjs';
 import {
   openDb, getEvent, listEvents, listSessions, listRequests, listUpdates, getStats,
@@ -387,14 +387,8 @@ function isObject(v) {
  * @returns {Promise<{ ok: boolean, text: string, bytes: number }>}
  */
 async function readBody(req, limit) {
-  /** @type {Buffer[]} */
-  const chunks = [];
-  let bytes = 0;
-  for await (const chunk of req) {
-    bytes += chunk.length;
-    if (bytes <= limit) chunks.push(chunk);
-  }
-  return bytes > limit ? { ok: false, text: '', bytes } : { ok: true, text: Buffer.concat(chunks).toString('utf8'), bytes };
+  const raw = await readRaw(req, limit);
+  return { ok: raw.ok, text: raw.ok ? raw.body.toString('utf8') : '', bytes: raw.bytes };
 }
 
 /**

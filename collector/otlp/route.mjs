@@ -91,7 +91,7 @@ function header(req, name) {
  * @param {import('node:http').IncomingMessage} req @param {number} limit
  * @returns {Promise<{ ok: boolean, body: Buffer, bytes: number }>}
  */
-async function readRaw(req, limit) {
+export async function readRaw(req, limit) {
   /** @type {Buffer[]} */
   const chunks = [];
   let bytes = 0;
