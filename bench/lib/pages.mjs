@@ -8,8 +8,8 @@ import { chromium } from 'playwright-core';
 import { bundleApp, ROOT } from './bundle.mjs';
 import { OUT } from './servers.mjs';
 
-export const DRIVERS = ['ours', 'langfuse', 'posthog-js-lite', 'posthog-js', 'langfuse-client', 'segment', 'sentry', 'langsmith', 'diff'];
-const WITH_WASM = new Set(['ours', 'diff']);
+export const DRIVERS = ['ours', 'ours-facade', 'langfuse', 'posthog-js-lite', 'posthog-js', 'langfuse-client', 'segment', 'sentry', 'langsmith', 'diff'];
+const WITH_WASM = new Set(['ours', 'ours-facade', 'diff']);
 
 /** Returns { driver: null | 'error message' }. */
 export async function buildPages() {

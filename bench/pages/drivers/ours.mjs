@@ -10,6 +10,7 @@ export async function start(cfg) {
   const client = await init({
     ...transport,
     ...(cfg.namespace ? { namespace: cfg.namespace } : {}),
+    ...(cfg.persistence ? { persistence: cfg.persistence } : {}),
     onError: (e) => { errors[e.code] = (errors[e.code] ?? 0) + 1; },
   });
   return {
