@@ -93,7 +93,9 @@ export function ingestNow(db, spans) {
   const recordSpan = stmt(db, 'INSERT OR REPLACE INTO spans (trace_id, span_id, event_id) VALUES (?, ?, ?)');
   const reparent = stmt(db, 'UPDATE events SET parent_id = ? WHERE parent_id = ? AND session_id = ?');
   const exists = stmt(db, 'SELECT 1 FROM events WHERE event_id = ?');
+  const touched = new Set();
   for (const m of spans) {
+    touched.add(m.session.session_id);
     const ev = m.event;
     if (!exists.get(m.session.session_id)) {
       insertEvent(db, {
@@ -116,6 +118,50 @@ export function ingestNow(db, spans) {
     recordSpan.run(m.traceId, m.spanId, ev.event_id);
     // Children exported before this span named its derived id; point them at the explicit one.
     if (m.explicitEventId) reparent.run(ev.event_id, spanEventId(m.traceId, m.spanId), ev.session_id);
+  }
+  for (const sessionId of touched) rollUp(db, sessionId);
+}
+
+/**
+ * What HoneyHive derives from a session's spans: each event's
+ * `children_ids` (the events whose parent it is, in start order) and the
+ * session event's span of time (start of its first event, end of its last,
+ * `duration` in ms). Recomputed from the stored rows after each export, so
+ * spans arriving in any order (children first, in several exports) give
+ * the same result.
+ * @param {import('better-sqlite3').Database} db @param {string} sessionId
+ */
+function rollUp(db, sessionId) {
+  const rows = /** @type {Array<{ event_id: string, parent_id: string | null, start_time: number | null, end_time: number | null, children_ids: string }>} */ (
+    stmt(db, 'SELECT event_id, parent_id, start_time, end_time, children_ids FROM events WHERE session_id = ? ORDER BY start_time, event_id').all(sessionId));
+  const children = new Map();
+  let start = Infinity;
+  let end = -Infinity;
+  for (const r of rows) {
+    if (r.parent_id) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.event_id]);
+    if (r.event_id === sessionId) continue;
+    if (Number.isFinite(r.start_time)) start = Math.min(start, /** @type {number} */ (r.start_time));
+    if (Number.isFinite(r.end_time)) end = Math.max(end, /** @type {number} */ (r.end_time));
+  }
+  const setChildren = stmt(db, 'UPDATE events SET children_ids = ? WHERE event_id = ?');
+  for (const r of rows) {
+    const derived = children.get(r.event_id);
+    if (!derived) continue;
+    // Ids stored by other routes (POST /events with children_ids) stay, first.
+    let stored = [];
+    try { stored = JSON.parse(r.children_ids); } catch { /* unreadable: replaced */ }
+    const ids = [...new Set([...(Array.isArray(stored) ? stored : []), ...derived])];
+    const text = JSON.stringify(ids);
+    if (text !== r.children_ids) setChildren.run(text, r.event_id);
+  }
+  if (Number.isFinite(start) && Number.isFinite(end)) {
+    const session = /** @type {{ start_time: number | null, end_time: number | null } | undefined} */ (
+      stmt(db, 'SELECT start_time, end_time FROM events WHERE event_id = ?').get(sessionId));
+    if (session) {
+      const from = Math.min(session.start_time ?? start, start);
+      const to = Math.max(session.end_time ?? end, end);
+      stmt(db, 'UPDATE events SET start_time = ?, end_time = ?, duration = ? WHERE event_id = ?').run(from, to, Math.max(0, to - from), sessionId);
+    }
   }
 }
 

@@ -351,3 +351,29 @@ test('JSON with proto field names (snake_case) and enum names is read too, also 
   assert.equal(ev.duration, 2);
   assert.deepEqual(ev.metrics, { n: '9007199254740993' }, 'an int64 past 2^53 is kept exact, as a string');
 });
+
+test('children_ids and the session duration are derived from the spans, whatever the export order', async () => {
+  const sessionId = randomUUID();
+  const traceId = hexId(16);
+  const root = hexId(8);
+  const [a, b] = [hexId(8), hexId(8)];
+  const attrs = { 'honeyhive.session_id': sessionId };
+  // The children first (as a batch span processor may export them), the root later.
+  assert.equal((await post(protobufRequest([
+    { traceId, spanId: b, parentSpanId: root, name: 'tool', start: '1700000000300000000', end: '1700000000900000000', attributes: attrs },
+    { traceId, spanId: a, parentSpanId: root, name: 'llm', start: '1700000000100000000', end: '1700000000200000000', attributes: attrs },
+  ]), 'protobuf')).status, 200);
+  assert.equal((await post(protobufRequest([
+    { traceId, spanId: root, name: 'chain', start: '1700000000000000000', end: '1700000001000000000', attributes: attrs },
+  ]), 'protobuf')).status, 200);
+
+  const rootId = spanEventId(traceId, root);
+  const root_ = /** @type {any} */ (getEvent(c.db, rootId));
+  assert.deepEqual(root_.children_ids, [spanEventId(traceId, a), spanEventId(traceId, b)], 'children in start order');
+  assert.deepEqual(/** @type {any} */ (getEvent(c.db, spanEventId(traceId, a))).children_ids, []);
+  const session = /** @type {any} */ (getEvent(c.db, sessionId));
+  assert.deepEqual(session.children_ids, [rootId], 'the root span hangs under the session');
+  assert.equal(session.start_time, 1700000000000);
+  assert.equal(session.end_time, 1700000001000);
+  assert.equal(session.duration, 1000, 'first start to last end, in ms');
+});
