@@ -36,9 +36,9 @@ export class CaptureApi {
     if (args.sessionId !== undefined) {
       const bad = checkId('sessionId', args.sessionId);
       if (bad) throw new FeedbackValidationError(this.#collect(args.feedback, [bad]));
-      return this.enqueue(args.sessionId, args.feedback, 'sessionId');
+      return this.#queue(args.sessionId, args.feedback);
     }
-    return this.enqueue('', args.feedback, 'sessionId');
+    return this.#queue('', args.feedback);
   }
 
   span(args: { eventId: string; feedback: unknown }): Receipt {
@@ -47,15 +47,20 @@ export class CaptureApi {
     }
     const bad = checkId('eventId', args.eventId);
     if (bad) throw new FeedbackValidationError(this.#collect(args.feedback, [bad]));
-    return this.enqueue(args.eventId, args.feedback, 'eventId');
+    return this.#queue(args.eventId, args.feedback);
   }
 
-  /** eventId '' targets the session; `idPath` names the id in an error. */
+  /** For the DOM capture: eventId '' targets the session; `idPath` names the id in an error. */
   enqueue(eventId: string, feedback: unknown, idPath: string): Receipt {
-    if (this.#hooks.closed()) throw new TraceFeedbackError('closed', 'this FeedbackClient was closed');
     if (eventId !== '' && !isUuid(eventId)) {
       throw new FeedbackValidationError(this.#collect(feedback, [checkId(idPath, eventId) as FeedbackIssue]));
     }
+    return this.#queue(eventId, feedback);
+  }
+
+  /** The id is checked already (one UUID test per capture, not two). */
+  #queue(eventId: string, feedback: unknown): Receipt {
+    if (this.#hooks.closed()) throw new TraceFeedbackError('closed', 'this FeedbackClient was closed');
     const plain = toPlainJson(feedback, this.#limits.walk);
     if (plain.issues.length) {
       // Report the core's findings too, on the parts the walk could check.
