@@ -35,6 +35,10 @@ EM_JS(double, tf_bench_cpu_us, (), {
 #include "delivery/engine.hpp"
 #include "feedback/validate.hpp"
 
+// The one-pass rows need parse_and_validate_feedback: the build defines
+// TF_BENCH_ONE_PASS; without it the same source builds against an older
+// core (before/after figures).
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -241,6 +245,28 @@ int main(int argc, char** argv) {
     });
     print("parse_validate_enqueue_move", f);
   }
+#ifdef TF_BENCH_ONE_PASS
+  if (wanted(rows, "one_pass")) {
+    auto f = run(captures, nullptr, [&](long long n, double) {
+      tf::Issues issues;
+      const auto v = tf::parse_and_validate_feedback(text_of(n), limits, issues);
+      return issues.empty() && v.is_object();
+    });
+    print("one_pass", f);
+  }
+  if (wanted(rows, "one_pass_enqueue_move")) {
+    // The path the boundary's capture is meant to take: one pass, then move.
+    tf::delivery::Engine engine{tf::delivery::Config{}};
+    auto f = run(captures, &engine, [&](long long n, double now) {
+      tf::Issues issues;
+      auto v = tf::parse_and_validate_feedback(text_of(n), limits, issues);
+      if (!issues.empty()) return false;
+      const auto r = engine.enqueue(id_of(n), std::move(v), static_cast<std::int64_t>(now));
+      return r.error == tf::delivery::Error::none;
+    });
+    print("one_pass_enqueue_move", f);
+  }
+#endif
   if (wanted(rows, "enqueue")) {
     // enqueue(const json&) alone, the feedback parsed beforehand.
     std::vector<nlohmann::json> parsed;

@@ -16,7 +16,7 @@ OUT=build/bench-wasm/$MALLOC$(echo "$LIB" | tr / _)
 mkdir -p "$OUT"
 if [ ! -f "$OUT/capture_bench.cjs" ] || [ "$LIB/libtf_core.a" -nt "$OUT/capture_bench.cjs" ] ||
    [ bench/native/capture_bench.cpp -nt "$OUT/capture_bench.cjs" ]; then
-  em++ -std=c++17 $OPT -flto -fno-exceptions -DJSON_NOEXCEPTION -DTF_REPLACE_LIBC_PRINTF -DTF_REPLACE_LIBC_STRTO \
+  em++ -std=c++17 $OPT -flto -fno-exceptions -DJSON_NOEXCEPTION -DTF_REPLACE_LIBC_PRINTF -DTF_REPLACE_LIBC_STRTO -DTF_BENCH_ONE_PASS \
     -Isrc -isystem build/wasm/include \
     bench/native/capture_bench.cpp bindings/libc_min.cpp bindings/strto_min.cpp "$LIB/libtf_core.a" \
     $OPT -flto -sMALLOC="$MALLOC" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=1048576 \
