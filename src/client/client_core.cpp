@@ -104,15 +104,15 @@ ClientCore::ClientCore(const std::string& options_json)
 
 std::string ClientCore::capture(const std::string& event_id, const std::string& feedback_json,
                                 double now) {
-  // The hot path of every enrichSpan / enrichSession: one parse, one
-  // validation walk, one enqueue (merge), one short receipt string.
+  // The hot path of every enrichSpan / enrichSession: one pass that parses
+  // and checks every rule, one enqueue that takes the value over (merged in
+  // place), one short receipt string.
   Issues issues;
-  json feedback = parse_feedback_text(feedback_json, limits_, issues);
-  if (issues.empty()) issues = validate_feedback(feedback, limits_);
+  json feedback = parse_and_validate_feedback(feedback_json, limits_, issues);
   if (!issues.empty()) return envelope::refused(issues);
   if (!engine_.usable()) return status_;
   if ( !std::isfinite(now) || now < 0 || now > 9e15) return time_refused();
-  // Moved: binds to the engine's json&& overload where there is one.
+  // Moved: the engine's json&& overload takes the value over, no copy.
   const auto r = engine_.engine().enqueue(event_id, std::move(feedback), static_cast<std::int64_t>(now));
   if (r.error != delivery::Error::none) {
     // Nothing queued is touched by a refusal. A bad id is the id's fault;
