@@ -52,9 +52,12 @@ test('the proxy transport sends the body the core built, byte for byte', async (
     onError: () => {},
     transport: (request, options) => {
       requests.push(request);
-      return inner(request, options);
+      // The built-in transport must not even look at `updates` (no parse, no re-serialization).
+      const probe = { id: request.id, bytes: request.bytes, body: request.body, get updates() { touched = true; return request.updates; } };
+      return inner(probe, options);
     },
   });
+  let touched = false;
   t.after(() => client.close());
   const a = randomUUID();
   const b = randomUUID();
@@ -67,6 +70,7 @@ test('the proxy transport sends the body the core built, byte for byte', async (
   const request = requests[0];
   assert.equal(typeof request.body, 'string');
   assert.equal(seen[0].body, request.body, 'sent unchanged');
+  assert.equal(touched, false, 'updates never read by the proxy transport');
   // The same text today's JS serialization made, and its size is `bytes`.
   assert.equal(request.body, JSON.stringify({ updates: request.updates }));
   assert.equal(Buffer.byteLength(request.body), request.bytes);
@@ -108,27 +112,33 @@ test('a custom transport still gets updates (parsed on first access, also throug
   assert.equal(typeof got[0].bytes, 'number');
 });
 
-test('the direct HoneyHive transport PUTs the per-update bodies the core built', async (t) => {
-  const seen = [];
-  const client = await init({
-    namespace: randomUUID(), delivery: idle, onError: () => {},
-    transport: 'honeyhive', apiKey: 'k', serverUrl: 'http://127.0.0.1:9',
-    fetch: async (url, init) => {
-      seen.push({ url, method: init.method, body: init.body });
-      return new Response('{}', { status: 200 });
-    },
+for (const legacy of [false, true]) {
+  test(`the direct HoneyHive transport PUTs the per-update bodies the core built${legacy ? ' (legacy)' : ''}`, async (t) => {
+    const seen = [];
+    const client = await init({
+      namespace: randomUUID(), delivery: idle, onError: () => {},
+      transport: 'honeyhive', apiKey: 'k', serverUrl: 'http://127.0.0.1:9', legacy,
+      fetch: async (url, init) => {
+        seen.push([url, init.method, init.body]);
+        return new Response('{}', { status: 200 });
+      },
+    });
+    t.after(() => client.close());
+    const a = randomUUID();
+    const b = randomUUID();
+    client.enrichSpan({ eventId: a, feedback: { rating: true } });
+    client.enrichSpan({ eventId: b, feedback: { score: 2 } });
+    const report = await client.flush();
+    assert.equal(report.delivered, 2);
+    const expected = [[a, { rating: true }], [b, { score: 2 }]].map(([id, feedback]) =>
+      legacy
+        ? ['http://127.0.0.1:9/events', 'PUT', JSON.stringify({ event_id: id, feedback })]
+        : [`http://127.0.0.1:9/v1/events/${id}`, 'PUT', JSON.stringify({ feedback })],
+    );
+    const order = (rows) => rows.slice().sort((x, y) => x[2].localeCompare(y[2]) || x[0].localeCompare(y[0]));
+    assert.deepEqual(order(seen), order(expected));
   });
-  t.after(() => client.close());
-  const a = randomUUID();
-  const b = randomUUID();
-  client.enrichSpan({ eventId: a, feedback: { rating: true } });
-  client.enrichSpan({ eventId: b, feedback: { score: 2 } });
-  const report = await client.flush();
-  assert.equal(report.delivered, 2);
-  seen.sort((x, y) => x.url.localeCompare(y.url));
-  const expected = [[a, '{"feedback":{"rating":true}}'], [b, '{"feedback":{"score":2}}']].sort((x, y) => x[0].localeCompare(y[0]));
-  assert.deepEqual(seen.map((s) => [s.url, s.method, s.body]), expected.map(([id, body]) => [`http://127.0.0.1:9/v1/events/${id}`, 'PUT', body]));
-});
+}
 
 test('bad feedback and engine refusals are FeedbackValidationError with [{ path, code, message }]', async (t) => {
   const client = await init({
