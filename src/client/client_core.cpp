@@ -185,9 +185,10 @@ std::string ClientCore::takeReady(double now, const std::string& reason) {
 
 namespace {
 
-// The transport's answer as it came: the proxy's whole 200 body
-// {"results":[...]} (sent on unread by the built-in transport, so the
-// page parses it nowhere), or a results array (custom transports).
+// The transport's answer: a results array (what the client sends: the
+// checked copy of a transport's WireResult[]), or the proxy's whole 200
+// body {"results":[...]} as received, for a caller that hands the text on
+// without parsing it (one parse, here, instead of one in JS and one here).
 std::string read_answer(std::string_view text, const std::vector<std::string>& ids,
                         std::vector<delivery::UpdateResult>& out) {
   std::size_t i = 0;

@@ -48,10 +48,9 @@ class ClientCore {
   // holds a raw tab or newline, so the split is unambiguous.
   std::string takeReady(double now, const std::string& reason);
 
-  // results_json: the transport's answer, either its results array or the
-  // proxy's whole body {"results":[...]} as received (checked here: a
-  // malformed one fails every update of the request, cause "malformed
-  // answer: <why>"). → "+" {"knownRequest","delivered","retrying","deadLettered"}
+  // results_json: a results array, or the proxy's whole body
+  // {"results":[...]} as received (checked here either way: a malformed
+  // one fails every update of the request, cause "malformed answer: <why>"). → "+" {"knownRequest","delivered","retrying","deadLettered"}
   std::string onResult(const std::string& request_id, const std::string& results_json, double now);
   std::string onRequestFailed(const std::string& request_id, int status,
                               const std::string& retry_after, const std::string& cause,
