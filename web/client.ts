@@ -1,30 +1,32 @@
-// FeedbackClient: the public object of the library. It validates and
-// queues synchronously (in the C++ core), and runs the delivery loop the
-// core asks for: timers, transports, persistence, page lifecycle and
-// session linking. It never throws into the page from a background path:
+// FeedbackClient: the public object of the library, a facade over small
+// modules of one concern each: the capture API (client/capture.ts, the hot
+// path), the DOM capture (capture/*, loaded by attach()), session linking
+// (client/link.ts), the delivery loop (delivery/loop.ts), tab adoption
+// (delivery/adopt.ts), page lifecycle (delivery/page-lifecycle.ts) and the
+// listeners (client/events.ts). Every call into the wasm core goes through
+// core/boundary.ts. It never throws into the page from a background path:
 // failures there go to onError.
 import { CaptureCore, checkRoot, type CapturedState, type Root } from './capture/core.js';
 import type { DomCapture } from './capture/dom.js';
 import type { Target } from './capture/targets.js';
-import type { CoreModule, RawClientCore } from './core/module.js';
-import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue, type FeedbackIssueCode } from './errors.js';
-import { checkId, isUuid } from './ids.js';
-import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
+import type { CoreModule } from './core/module.js';
+import { Core, type Wire } from './core/boundary.js';
+import { TraceFeedbackError } from './errors.js';
+import type { HeaderSource } from './session.js';
 import { openQueueStore, type QueueStore, type StorageWarning } from './storage/index.js';
-import type { Transport, WireRequest, WireResult } from './transport/types.js';
-import { checkFeedback, checkPlain, compileLimits, type CompiledLimits } from './validate/index.js';
-import { toPlainJson } from './validate/plain.js';
-import { background, monotonicNow, randomSeed } from './timers.js';
-import { checkAnswer } from './delivery/answers.js';
-import { callTransport } from './delivery/call.js';
+import type { Transport } from './transport/types.js';
+import { compileLimits } from './validate/index.js';
+import { randomSeed } from './timers.js';
 import { listenToPage } from './delivery/page-lifecycle.js';
 import { adoptOrphans } from './delivery/adopt.js';
 import { SessionWaitWarning } from './delivery/session-wait.js';
-import { Causes, deadLetterEvent, type DeadLetterJson } from './delivery/causes.js';
+import { DeliveryLoop } from './delivery/loop.js';
+import { CaptureApi } from './client/capture.js';
+import { ClientEvents } from './client/events.js';
+import { SessionLink } from './client/link.js';
 import { checkOptions } from './options.js';
 import { isBrowser, randomId } from './env.js';
 import type {
-  ClientErrorCode,
   ClientErrorEvent,
   ClientOptions,
   DeliveredEvent,
@@ -53,15 +55,6 @@ export type {
 /** @internal */
 export { transportFor } from './delivery/transport-for.js';
 
-interface OutcomeJson {
-  ok?: boolean;
-  delivered?: string[];
-  retrying?: string[];
-  deadLettered?: string[];
-}
-
-type Reason = 'tick' | 'explicit' | 'hidden';
-
 const DEFAULT_TIMEOUT_MS = 15000;
 
 /**
@@ -76,21 +69,12 @@ const DEFAULT_TIMEOUT_MS = 15000;
  */
 export class FeedbackClient<F extends object = Feedback> {
   readonly #module: CoreModule;
-  readonly #core: RawClientCore;
-  readonly #limits: CompiledLimits;
-  readonly #transport: Transport;
-  readonly #timeoutMs: number;
+  readonly #core: Core;
   readonly #diffOptions: string;
-  readonly #debug: ((message: string, data?: unknown) => void) | undefined;
-  readonly #delivered = new Set<(e: DeliveredEvent) => void>();
-  readonly #errors = new Set<(e: ClientErrorEvent<F>) => void>();
-  readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #requestTargets = new Map<string, Map<string, string>>();
-  /** Per update still queued: why its last attempt failed (and the server's code). */
-  readonly #causes = new Causes();
-  /** Requests handed to sendBeacon: in flight for the engine until the page shows again (or timeoutMs). */
-  readonly #beacons = new Set<string>();
-  #beaconTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #events: ClientEvents<F>;
+  readonly #api: CaptureApi;
+  readonly #link: SessionLink<F>;
+  readonly #loop: DeliveryLoop<F>;
   #adopting: Promise<void> | undefined;
   readonly #capture: CaptureCore;
   /** The DOM half of capture, loaded by the first attach(). */
@@ -100,53 +84,50 @@ export class FeedbackClient<F extends object = Feedback> {
   readonly #roots = new Set<Root>();
   readonly #listeners: Array<() => void> = [];
   #store: QueueStore | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = Infinity;
-  #pumpQueued = false;
   #closed = false;
   #closing: Promise<void> | undefined;
-  #sessionId: string | undefined;
-  #traceparent: string | undefined;
-  #warnedBaggage = false;
-  readonly #sessionWait = new SessionWaitWarning(
-    () => (this.#closed ? 0 : this.stats().waitingForSession),
-    (message) => this.#emitError({ code: 'waiting_for_session', message }),
-    (fn) => this.#safely(fn),
-  );
-  #flushTotals = { delivered: 0, retrying: 0, deadLettered: 0 };
+  readonly #sessionWait: SessionWaitWarning;
 
   /** Use init(); the constructor is for the library itself. @internal */
   constructor(module: CoreModule, options: ClientOptions<F>, transport: Transport, oneUpdatePerRequest: boolean) {
     options = checkOptions(options);
     this.#module = module;
-    this.#limits = compileLimits(options.limits);
-    this.#transport = transport;
-    this.#timeoutMs = options.delivery?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const limits = compileLimits(options.limits);
     this.#diffOptions = JSON.stringify(options.edits ?? {});
-    this.#debug =
-      typeof options.debug === 'function'
-        ? options.debug
-        : options.debug
-          ? (m, d) => console.info(`[trace-feedback] ${m}`, d ?? '')
-          : undefined;
-    const { timeoutMs: _t, ...engine } = options.delivery ?? {};
-    const coreOptions = {
+    this.#events = new ClientEvents<F>(options.debug);
+    // oneUpdatePerRequest is asked for by the direct HoneyHive transport
+    // only (delivery/transport-for.ts): then the core builds its bodies.
+    const wire: Wire = oneUpdatePerRequest ? (options.legacy ? 'honeyhive-legacy' : 'honeyhive') : 'proxy';
+    const { timeoutMs, ...engine } = options.delivery ?? {};
+    const core = Core.open(module, {
       ...(options.limits ? { limits: options.limits } : {}),
       delivery: { clientId: randomId(), seed: randomSeed(), ...engine, ...(oneUpdatePerRequest ? { oneUpdatePerRequest: true } : {}) },
-    };
-    this.#core = new module.ClientCore_raw(JSON.stringify(coreOptions));
-    const problems = JSON.parse(this.#core.problems()) as FeedbackIssue[];
-    if (problems.length) {
-      this.#core.delete();
-      throw new TraceFeedbackError('invalid_options', problems.map((p) => p.message).join('; '));
-    }
-    if (options.onDelivered) this.#delivered.add(options.onDelivered);
-    if (options.onError) this.#errors.add(options.onError);
+      wire,
+    });
+    if (!core.ok) throw new TraceFeedbackError('invalid_options', core.errors.map((p) => p.message).join('; '));
+    this.#core = core.value;
+    this.#loop = new DeliveryLoop<F>(this.#core, transport, wire, timeoutMs ?? DEFAULT_TIMEOUT_MS, this.#events, () => this.#store);
+    this.#sessionWait = new SessionWaitWarning(
+      () => (this.#closed ? 0 : this.stats().waitingForSession),
+      (message) => this.#events.emitError({ code: 'waiting_for_session', message }),
+      (fn) => this.#events.safely(fn),
+    );
+    this.#api = new CaptureApi(this.#core, limits, {
+      closed: () => this.#closed,
+      queued: (receipt) => {
+        if (this.#events.logging) this.#events.log('queued', receipt);
+        if (receipt.waitingForSession) this.#sessionWait.arm();
+        this.#loop.pumpSoon();
+      },
+    });
+    this.#link = new SessionLink<F>(this.#core, this.#events, () => this.#loop.pumpSoon());
+    if (options.onDelivered) this.#events.delivered.add(options.onDelivered);
+    if (options.onError) this.#events.errors.add(options.onError);
     this.#capture = new CaptureCore(
       {
-        enrich: (eventId, feedback) => this.#enqueue(eventId ?? '', feedback as Feedback, eventId === undefined ? 'sessionId' : 'eventId'),
+        enrich: (eventId, feedback) => this.#api.enqueue(eventId ?? '', feedback as Feedback, eventId === undefined ? 'sessionId' : 'eventId'),
         diff: (original, edited) => this.diff(original, edited),
-        report: (error, context) => this.#reportError(error, context),
+        report: (error, context) => this.#events.reportError(error, context),
       },
       { namespace: options.namespace, ...(options.capture ?? {}) },
     );
@@ -159,13 +140,12 @@ export class FeedbackClient<F extends object = Feedback> {
     this.#store = await openQueueStore({
       kind,
       namespace: options.namespace ?? 'trace-feedback',
-      onWarning: (w: StorageWarning) =>
-        this.#emitError({ code: w.code, message: w.message }),
+      onWarning: (w: StorageWarning) => this.#events.emitError({ code: w.code, message: w.message }),
     });
     await this.#adopt(true);
     if (options.sessionId !== undefined) this.setSession(options.sessionId);
     this.#listen();
-    this.#pumpSoon();
+    this.#loop.pumpSoon();
   }
 
   /**
@@ -181,18 +161,18 @@ export class FeedbackClient<F extends object = Feedback> {
     await adoptOrphans(store, this.#core, {
       saveAnyway,
       closed: () => this.#closed,
-      log: (m, d) => this.#log(m, d),
-      unreadable: (message) => this.#emitError({ code: 'storage_error', message }),
+      log: (m, d) => this.#events.log(m, d),
+      unreadable: (message) => this.#events.emitError({ code: 'storage_error', message }),
     });
   }
 
   #adoptLater(): void {
     if (this.#adopting || this.#closed) return;
     this.#adopting = this.#adopt()
-      .catch((e) => this.#reportError(e, 'adopt'))
+      .catch((e) => this.#events.reportError(e, 'adopt'))
       .finally(() => {
         this.#adopting = undefined;
-        this.#pumpSoon();
+        this.#loop.pumpSoon();
       });
   }
 
@@ -201,52 +181,13 @@ export class FeedbackClient<F extends object = Feedback> {
   /** Feedback on the whole trace (session), like enrich_session(feedback=...). */
   enrichSession(args: { feedback: F; sessionId?: string }): Receipt {
     this.#open('enrichSession');
-    if (args === null || typeof args !== 'object') {
-      throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSession expects { feedback, sessionId? }')]);
-    }
-    if (args.sessionId !== undefined) {
-      const bad = checkId('sessionId', args.sessionId);
-      if (bad) throw new FeedbackValidationError(this.#collect(args.feedback, [bad]));
-      return this.#enqueue(args.sessionId, args.feedback, 'sessionId');
-    }
-    return this.#enqueue('', args.feedback, 'sessionId');
+    return this.#api.session(args);
   }
 
   /** Feedback on one span (event), like enrich_span(feedback=...). */
   enrichSpan(args: { eventId: string; feedback: F }): Receipt {
     this.#open('enrichSpan');
-    if (args === null || typeof args !== 'object') {
-      throw new FeedbackValidationError([issue('args', 'invalid_argument', 'enrichSpan expects { eventId, feedback }')]);
-    }
-    const bad = checkId('eventId', args.eventId);
-    if (bad) throw new FeedbackValidationError(this.#collect(args.feedback, [bad]));
-    return this.#enqueue(args.eventId, args.feedback, 'eventId');
-  }
-
-  /** The issues of `feedback` added to `first`, so one throw lists everything. */
-  #collect(feedback: unknown, first: FeedbackIssue[]): FeedbackIssue[] {
-    return first.concat(checkFeedback(feedback, this.#limits).errors);
-  }
-
-  #enqueue(eventId: string, feedback: unknown, idPath: string): Receipt {
-    if (this.#closed) throw new TraceFeedbackError('closed', 'this FeedbackClient was closed');
-    if (eventId !== '' && !isUuid(eventId)) {
-      throw new FeedbackValidationError(this.#collect(feedback, [checkId(idPath, eventId) as FeedbackIssue]));
-    }
-    const plain = toPlainJson(feedback, this.#limits.walk);
-    if (plain.issues.length) {
-      // Report the core's findings too, on the parts the walk could check.
-      throw new FeedbackValidationError(checkPlain(plain, this.#limits).errors);
-    }
-    const r = JSON.parse(this.#core.capture(eventId, plain.text, monotonicNow())) as Receipt & {
-      ok: boolean;
-      errors?: FeedbackIssue[];
-    };
-    if (!r.ok) throw new FeedbackValidationError(r.errors ?? []);
-    this.#log('queued', r);
-    if (r.waitingForSession) this.#sessionWait.arm();
-    this.#pumpSoon();
-    return { updateId: r.updateId, eventId: r.eventId, merged: r.merged, waitingForSession: r.waitingForSession };
+    return this.#api.span(args);
   }
 
   /**
@@ -271,7 +212,7 @@ export class FeedbackClient<F extends object = Feedback> {
       (e) => {
         // A later attach() tries again (e.g. after a network blip).
         this.#domLoad = undefined;
-        this.#reportError(e, 'capture.load');
+        this.#events.reportError(e, 'capture.load');
       },
     );
   }
@@ -322,25 +263,18 @@ export class FeedbackClient<F extends object = Feedback> {
   // ---- session linking ---------------------------------------------------
 
   get sessionId(): string | undefined {
-    return this.#sessionId;
+    return this.#link.sessionId;
   }
 
   /** The last W3C traceparent seen by linkFromResponse. */
   get traceparent(): string | undefined {
-    return this.#traceparent;
+    return this.#link.traceparent;
   }
 
   /** Sets the session of the backend trace; session feedback waiting for it is sent. */
   setSession(sessionId: string): void {
     this.#open('setSession');
-    const bad = checkId('sessionId', sessionId);
-    if (bad) throw new FeedbackValidationError([bad]);
-    if (sessionId === this.#sessionId) return;
-    const r = JSON.parse(this.#core.setSession(sessionId, monotonicNow())) as { ok: boolean; message?: string };
-    if (!r.ok) throw new TraceFeedbackError('invalid_session', r.message ?? 'session refused');
-    this.#sessionId = sessionId;
-    this.#log('session', r);
-    this.#pumpSoon();
+    this.#link.set(sessionId);
   }
 
   /**
@@ -355,54 +289,29 @@ export class FeedbackClient<F extends object = Feedback> {
    */
   linkFromResponse(source: HeaderSource): string | undefined {
     if (this.#closed) return undefined;
-    const traceparent = readHeader(source, 'traceparent');
-    if (traceparent) this.#traceparent = traceparent;
-    const id = sessionFromBaggage(readHeader(source, 'baggage'));
-    if (id === undefined) return undefined;
-    // Other middleware uses `session_id` in baggage too, and apps call this
-    // on every response: a value that is not ours must not break the page
-    // or unlink the session already known.
-    if (checkId('sessionId', id)) {
-      this.#log('ignored a non-UUID session_id in baggage', { value: id.slice(0, 60), kept: this.#sessionId });
-      if (!this.#warnedBaggage) {
-        this.#warnedBaggage = true;
-        this.#emitError({
-          code: 'invalid_session_in_baggage',
-          message:
-            `ignored baggage session_id ${JSON.stringify(id.length > 60 ? id.slice(0, 60) + '...' : id)}: not a UUID ` +
-            `(kept ${this.#sessionId === undefined ? 'no session' : `session ${this.#sessionId}`})`,
-        });
-      }
-      return undefined;
-    }
-    try {
-      this.setSession(id);
-    } catch (e) {
-      this.#reportError(e, 'link');
-      return undefined;
-    }
-    return id;
+    return this.#link.fromResponse(source);
   }
 
   /** Reads <meta name="honeyhive-session-id" content="..."> from the page. */
   linkFromMeta(doc: Document | undefined = isBrowser() ? document : undefined): string | undefined {
     if (this.#closed) return undefined;
-    const content = doc?.querySelector('meta[name="honeyhive-session-id"]')?.getAttribute('content')?.trim();
-    if (!content) return undefined;
-    this.setSession(content);
-    return content;
+    return this.#link.fromMeta(doc);
   }
 
   // ---- seeing what happens -----------------------------------------------
 
   pending(): PendingUpdate<F>[] {
     this.#open('pending');
-    return JSON.parse(this.#core.pending()) as PendingUpdate<F>[];
+    const r = this.#core.pending<PendingUpdate<F>>();
+    if (!r.ok) throw new TraceFeedbackError('internal', r.errors.map((e) => e.message).join('; '));
+    return r.value;
   }
 
   stats(): DeliveryStats {
     this.#open('stats');
-    const s = JSON.parse(this.#core.stats()) as Omit<DeliveryStats, 'persistence'>;
+    const r = this.#core.stats();
+    if (!r.ok) throw new TraceFeedbackError('internal', r.errors.map((e) => e.message).join('; '));
+    const s = r.value;
     return {
       queued: s.queued,
       inFlight: s.inFlight,
@@ -418,15 +327,15 @@ export class FeedbackClient<F extends object = Feedback> {
   /** Subscribes; after close() nothing more is delivered, so it is a no-op. */
   onDelivered(callback: (event: DeliveredEvent) => void): () => void {
     if (this.#closed) return () => false;
-    this.#delivered.add(callback);
-    return () => this.#delivered.delete(callback);
+    this.#events.delivered.add(callback);
+    return () => this.#events.delivered.delete(callback);
   }
 
   /** Subscribes; after close() a no-op. */
   onError(callback: (event: ClientErrorEvent<F>) => void): () => void {
     if (this.#closed) return () => false;
-    this.#errors.add(callback);
-    return () => this.#errors.delete(callback);
+    this.#events.errors.add(callback);
+    return () => this.#events.errors.delete(callback);
   }
 
   /**
@@ -436,18 +345,7 @@ export class FeedbackClient<F extends object = Feedback> {
    */
   async flush(): Promise<FlushReport> {
     if (this.#closed) return { delivered: 0, retrying: 0, deadLettered: 0, queued: 0 };
-    const before = { ...this.#flushTotals };
-    for (let round = 0; round < 1000 && !this.#closed; round++) {
-      this.#pump('explicit');
-      if (this.#inFlight.size === 0) break;
-      await Promise.all([...this.#inFlight.values()]);
-    }
-    return {
-      delivered: this.#flushTotals.delivered - before.delivered,
-      retrying: this.#flushTotals.retrying - before.retrying,
-      deadLettered: this.#flushTotals.deadLettered - before.deadLettered,
-      queued: this.#closed ? 0 : this.stats().queued,
-    };
+    return this.#loop.flush(() => this.stats().queued);
   }
 
   /**
@@ -466,179 +364,22 @@ export class FeedbackClient<F extends object = Feedback> {
     try {
       await this.flush();
     } catch (e) {
-      this.#reportError(e, 'close');
+      this.#events.reportError(e, 'close');
     }
     await this.#adopting;
     this.#closed = true;
     this.#roots.clear();
     this.#dom?.detach();
     for (const off of this.#listeners.splice(0)) off();
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
+    this.#loop.stop();
     this.#sessionWait.stop();
     try {
-      await this.#store?.save(this.#core.snapshot());
+      await this.#store?.save(this.#loop.snapshot());
       await this.#store?.close();
     } catch (e) {
-      this.#reportError(e, 'close');
+      this.#events.reportError(e, 'close');
     }
-    this.#core.delete();
-  }
-
-  // ---- the delivery loop -------------------------------------------------
-
-  #pumpSoon(): void {
-    if (this.#pumpQueued || this.#closed) return;
-    this.#pumpQueued = true;
-    // One pump per burst of captures: 1,000 enrichSpan calls in a loop cost
-    // one takeReady and one snapshot write, not 1,000.
-    setTimeout(() => {
-      this.#pumpQueued = false;
-      this.#pump('tick');
-    }, 0);
-  }
-
-  #pump(reason: Reason): void {
-    if (this.#closed) return;
-    try {
-      const offline = reason !== 'hidden' && isBrowser() && navigator.onLine === false;
-      if (!offline) {
-        const requests = JSON.parse(this.#core.takeReady(monotonicNow(), reason)) as WireRequest[] | { ok: false; message: string };
-        if (!Array.isArray(requests)) throw new TraceFeedbackError('internal', requests.message);
-        for (const request of requests) this.#send(request, reason === 'hidden');
-      } else {
-        this.#log('offline: holding the queue');
-      }
-      this.#drainDeadLetters();
-      this.#schedule(offline);
-      this.#store?.saveSoon(() => this.#core.snapshot());
-    } catch (e) {
-      this.#reportError(e, 'pump');
-    }
-  }
-
-  #schedule(offline: boolean): void {
-    if (offline) return; // the `online` event resumes
-    const now = monotonicNow();
-    const wake = this.#core.nextWake(now);
-    if (wake < 0) return;
-    if (this.#timer !== undefined && this.#timerAt <= wake) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timerAt = wake;
-    this.#timer = background(setTimeout(() => {
-      this.#timer = undefined;
-      this.#timerAt = Infinity;
-      this.#pump('tick');
-    }, Math.max(0, wake - now)));
-  }
-
-  #send(request: WireRequest, hidden: boolean): void {
-    const targets = new Map(request.updates.map((u) => [u.id, u.event_id]));
-    this.#requestTargets.set(request.id, targets);
-    this.#log(hidden ? 'sending (page hidden)' : 'sending', { request: request.id, updates: request.updates.length, bytes: request.bytes });
-    const done = (async () => {
-      const answer = await callTransport(this.#transport, request, hidden, this.#timeoutMs, (e) => this.#reportError(e, 'transport'));
-      if (this.#closed) return;
-      if ('cause' in answer) {
-        this.#requestFailed(request, answer.cause);
-        return;
-      }
-      if (answer.results === null) {
-        // A beacon's outcome is unknowable. Settling it at once as a
-        // network error made it "due" again, so the pagehide that follows
-        // every visibilitychange→hidden beaconed the same updates a second
-        // time, and each hide burnt an attempt. It stays in flight (the
-        // pagehide snapshot carries it as such, so the next load resends
-        // it) until the page shows again or timeoutMs passes; then it is a
-        // network error and resent, which the proxy answers from its
-        // idempotency record.
-        this.#beacons.add(request.id);
-        this.#armBeaconTimer();
-        return;
-      }
-      const checked = checkAnswer(request, answer.results);
-      if (!checked.ok) {
-        this.#requestFailed(request, `malformed answer: ${checked.why}`);
-        return;
-      }
-      this.#causes.noteResults(checked.results);
-      const outcome = JSON.parse(this.#core.onResult(request.id, JSON.stringify(checked.results), monotonicNow())) as OutcomeJson & {
-        message?: string;
-      };
-      // The engine refusing an answer must not leave the request in flight.
-      if (outcome.ok === false) this.#requestFailed(request, `malformed answer: ${outcome.message ?? 'refused by the engine'}`);
-      else this.#settled(request.id, outcome, checked.results);
-    })()
-      .catch((e) => {
-        this.#reportError(e, 'delivery');
-        // Whatever threw, nothing stays in flight for the life of the page.
-        if (!this.#closed && !this.#beacons.has(request.id)) this.#safely(() => this.#requestFailed(request, `delivery: ${String(e)}`));
-      })
-      .finally(() => {
-        this.#inFlight.delete(request.id);
-        if (!this.#beacons.has(request.id)) this.#requestTargets.delete(request.id);
-        if (!this.#closed && !hidden) this.#pump('tick');
-      });
-    this.#inFlight.set(request.id, done);
-  }
-
-  /** Every update of the request failed without an answer of its own. */
-  #requestFailed(request: WireRequest, cause: string): void {
-    this.#causes.noteFailed(request.updates.map((u) => u.id), cause);
-    this.#log('request failed', { request: request.id, cause });
-    const outcome = JSON.parse(this.#core.onRequestFailed(request.id, 0, '', cause, monotonicNow())) as OutcomeJson;
-    this.#settled(request.id, outcome, null);
-  }
-
-  #armBeaconTimer(): void {
-    if (this.#beaconTimer !== undefined) return;
-    this.#beaconTimer = setTimeout(() => {
-      this.#beaconTimer = undefined;
-      this.#safely(() => this.#settleBeacons());
-    }, this.#timeoutMs);
-  }
-
-  /** Beacons sent while hidden count as network errors now: their updates are retried. */
-  #settleBeacons(): void {
-    if (this.#beaconTimer !== undefined) clearTimeout(this.#beaconTimer);
-    this.#beaconTimer = undefined;
-    if (this.#beacons.size === 0 || this.#closed) return;
-    const now = monotonicNow();
-    for (const id of [...this.#beacons]) {
-      this.#beacons.delete(id);
-      const cause = 'beacon sent while the page was hidden; outcome unknown';
-      this.#causes.noteFailed([...(this.#requestTargets.get(id)?.keys() ?? [])], cause);
-      const outcome = JSON.parse(this.#core.onRequestFailed(id, 0, '', cause, now)) as OutcomeJson;
-      this.#settled(id, outcome, null);
-      this.#requestTargets.delete(id);
-    }
-    this.#pump('tick');
-  }
-
-  #settled(requestId: string, outcome: OutcomeJson, results: WireResult[] | null): void {
-    const targets = this.#requestTargets.get(requestId) ?? new Map<string, string>();
-    this.#log('result', { request: requestId, ...outcome, results });
-    for (const id of outcome.delivered ?? []) {
-      this.#flushTotals.delivered++;
-      const event = { updateId: id, eventId: targets.get(id) ?? '' };
-      for (const cb of this.#delivered) this.#safely(() => cb(event));
-    }
-    this.#flushTotals.retrying += outcome.retrying?.length ?? 0;
-    if (outcome.deadLettered?.length) this.#drainDeadLetters();
-  }
-
-  /**
-   * Reports every update the engine gave up on. Called after results and
-   * after every takeReady: the engine also gives up outside of results
-   * (max_age when it expires queued updates, too_large or orphaned_session
-   * when it absorbs an adopted queue), and those used to wait, unreported,
-   * until some later result happened to dead-letter something.
-   */
-  #drainDeadLetters(): void {
-    const letters = JSON.parse(this.#core.takeDeadLetters()) as DeadLetterJson[];
-    if (!Array.isArray(letters)) return;
-    this.#flushTotals.deadLettered += letters.length;
-    for (const d of letters) this.#emitError(deadLetterEvent<F>(d, this.#causes.take(d.id)));
+    this.#core.free();
   }
 
   #listen(): void {
@@ -646,67 +387,27 @@ export class FeedbackClient<F extends object = Feedback> {
       ...listenToPage(
         {
           hidden: () => {
-            this.#pump('hidden');
-            this.#store?.saveNow(this.#core.snapshot());
+            this.#loop.pump('hidden');
+            this.#store?.saveNow(this.#loop.snapshot());
           },
           shown: () => {
-            this.#settleBeacons();
+            this.#loop.settleBeacons();
             this.#adoptLater();
           },
-          pageshow: () => this.#settleBeacons(),
+          pageshow: () => this.#loop.settleBeacons(),
           online: () => {
-            this.#pump('explicit');
+            this.#loop.pump('explicit');
             this.#adoptLater();
           },
           adoptTick: () => this.#adoptLater(),
         },
-        (fn) => this.#safely(fn),
+        (fn) => this.#events.safely(fn),
       ),
     );
   }
 
-  // ---- errors and logging ------------------------------------------------
-
-  #reportError(error: unknown, context: string): void {
-    if (error instanceof FeedbackValidationError) {
-      this.#emitError({ code: 'invalid_feedback', message: error.message, error });
-      return;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    // "capture.action" and the like report as capture_error.
-    const code = `${context.split('.')[0]}_error` as ClientErrorCode;
-    this.#emitError({ code, message: `${context}: ${message}`, error });
-  }
-
-  #emitError(event: ClientErrorEvent<F>): void {
-    this.#log('error', event);
-    if (this.#errors.size === 0) {
-      // Nobody listens: say it once on the console rather than lose it.
-      console.warn(`[trace-feedback] ${event.message}`);
-      return;
-    }
-    for (const cb of this.#errors) this.#safely(() => cb(event));
-  }
-
-  /** The core handle is freed at close(): say so, rather than Embind's raw error. */
+  /** The core handle is freed at close(): say so, rather than a refusal from the core. */
   #open(method: string): void {
     if (this.#closed) throw new TraceFeedbackError('closed', `${method}(): this FeedbackClient was closed`);
   }
-
-  #safely(fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      // An app callback threw: never let it break the loop or the page.
-      if (this.#debug) this.#debug('callback threw', e);
-    }
-  }
-
-  #log(message: string, data?: unknown): void {
-    if (this.#debug) this.#debug(message, data);
-  }
-}
-
-function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
-  return { path, code, message: `${path}: ${what} (${code})` };
 }

@@ -22,16 +22,21 @@ namespace tf::delivery {
 
 namespace {
 
-// Serialized size of {"id":..,"event_id":..,"feedback":..} without
-// building (copying) that object: the feedback may be large.
-std::size_t bytes_of(const std::string& id, const std::string& event_id,
-                     const nlohmann::json& feedback) {
+// Serialized size of {"id":..,"event_id":..,"feedback":..} from the
+// feedback's own serialized size, without building (copying) that object.
+std::size_t bytes_of(const std::string& id, std::string_view event_id,
+                     std::size_t feedback_bytes) {
   // While the session is unknown, count the longest id it may get, so
   // retargeting can only shrink an update and never push it over a cap.
-  const std::string target = event_id.empty() ? std::string(kMaxEventIdBytes, 'x') : event_id;
+  const std::size_t target = event_id.empty() ? kMaxEventIdBytes + 2 : tf::serialized_size(event_id);
   constexpr std::size_t kFixed = 31;  // {"id": ,"event_id": ,"feedback": }
+  return kFixed + tf::serialized_size(id) + target + feedback_bytes;
+}
+
+std::size_t bytes_of(const std::string& id, std::string_view event_id,
+                     const nlohmann::json& feedback) {
   // Counted, not dumped: this runs on every capture.
-  return kFixed + tf::serialized_size(id) + tf::serialized_size(target) + tf::serialized_size(feedback);
+  return bytes_of(id, event_id, tf::serialized_size(feedback));
 }
 
 bool never_sent(int attempts, const std::string& request_id) {
@@ -92,22 +97,45 @@ int64_t Engine::advance(int64_t wall) const {
   return clock_now_;
 }
 
-EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& feedback,
-                              int64_t wall) {
-  const int64_t now = advance(wall);
-  EnqueueResult r;
+bool Engine::refuse_input(std::string_view event_id, const nlohmann::json& feedback,
+                          EnqueueResult& r) const {
   if (!event_id.empty() && !valid_event_id(event_id)) {
     r.error = Error::invalid_event_id;
     r.message = "event_id: expected a UUID (8-4-4-4-12 hex digits)";
-    return r;
+    return true;
   }
   if (!feedback.is_object() || !depth_within(feedback, kMaxFeedbackDepth)) {
     r.error = Error::invalid_feedback;
     r.message = "feedback: an object nested at most 32 deep";
-    return r;
+    return true;
   }
-  const std::string target =
-      event_id.empty() ? s_.session_id.value_or(std::string()) : std::string(event_id);
+  return false;
+}
+
+EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& feedback,
+                              int64_t wall) {
+  const int64_t now = advance(wall);
+  EnqueueResult r;
+  // Checked before the copy: nlohmann's copy recurses, so nothing deeper
+  // than kMaxFeedbackDepth is ever copied. The copy is the one the queue
+  // keeps (or merges from).
+  if (refuse_input(event_id, feedback, r)) return r;
+  return enqueue_valid(event_id, nlohmann::json(feedback), now);
+}
+
+EnqueueResult Engine::enqueue(std::string_view event_id, nlohmann::json&& feedback, int64_t wall) {
+  const int64_t now = advance(wall);
+  EnqueueResult r;
+  if (refuse_input(event_id, feedback, r)) return r;
+  return enqueue_valid(event_id, std::move(feedback), now);
+}
+
+EnqueueResult Engine::enqueue_valid(std::string_view event_id, nlohmann::json&& feedback,
+                                    int64_t now) {
+  EnqueueResult r;
+  const std::string_view target =
+      !event_id.empty() ? event_id
+                        : (s_.session_id ? std::string_view(*s_.session_id) : std::string_view());
   auto refuse = [&](Error e, std::string message) {
     ++s_.counters.dropped;
     r.error = e;
@@ -121,6 +149,8 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
     r.merged = merged;
     return r;
   };
+  // Measured once: bounds an in-place merge, and is the size of a new update.
+  const std::size_t feedback_bytes = tf::serialized_size(feedback);
 
   // Only the last update of the target may take a merge: merging into an
   // earlier one would reorder this feedback before a later update's.
@@ -129,6 +159,19 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
     if (!never_sent(it->attempts, it->request_id)) break;
     // Merge barrier: a change object <-> non-object starts a new update.
     if (merge_changes_shape(it->feedback, feedback)) break;
+    // A merge is never larger than its two parts (merge.hpp): when even
+    // that bound is within every cap, merge in place (no copy of the
+    // queued update) and take the exact size the merge counted.
+    const std::size_t bound = it->bytes + feedback_bytes;
+    if (bound <= max_update_bytes() && s_.queued_bytes - it->bytes + bound <= config_.max_queue_bytes) {
+      const std::ptrdiff_t delta = merge_feedback(it->feedback, std::move(feedback));
+      const std::size_t bytes = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(it->bytes) + delta);
+      s_.queued_bytes = s_.queued_bytes - it->bytes + bytes;
+      it->bytes = bytes;
+      return fill(*it, true);
+    }
+    // Near a cap: merge a copy and decide on its exact size, so a refusal
+    // leaves the queued update as it was.
     nlohmann::json merged = it->feedback;
     merge_feedback(merged, feedback);
     const std::size_t bytes = bytes_of(it->id, it->event_id, merged);
@@ -144,11 +187,7 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
 
   Entry e;
   e.id = config_.client_id + "-" + decimal(s_.next_update);
-  e.event_id = target;
-  e.feedback = feedback;
-  e.first_enqueued_ms = now;
-  e.next_attempt_ms = now;
-  e.bytes = entry_bytes(e);
+  e.bytes = bytes_of(e.id, target, feedback_bytes);
   if (e.bytes > max_update_bytes()) {
     return refuse(Error::update_too_large, "update of " + decimal(e.bytes) +
                                                " bytes exceeds " +
@@ -160,6 +199,10 @@ EnqueueResult Engine::enqueue(std::string_view event_id, const nlohmann::json& f
   if (s_.queued_bytes + e.bytes > config_.max_queue_bytes) {
     return refuse(Error::queue_full, "max_queue_bytes reached");
   }
+  e.event_id = std::string(target);
+  e.feedback = std::move(feedback);
+  e.first_enqueued_ms = now;
+  e.next_attempt_ms = now;
   ++s_.next_update;
   s_.queued_bytes += e.bytes;
   s_.queue.push_back(std::move(e));

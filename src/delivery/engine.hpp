@@ -59,6 +59,10 @@ class Engine {
   // (waits, unsent and undropped, until set_session). Merges into the last
   // never-sent update for that target when the result still fits.
   EnqueueResult enqueue(std::string_view event_id, const nlohmann::json& feedback, int64_t now);
+  // The same, taking the feedback over instead of copying it (the capture
+  // path: the value was parsed for this call only). `feedback` is left in
+  // an unspecified state, also when the enqueue is refused.
+  EnqueueResult enqueue(std::string_view event_id, nlohmann::json&& feedback, int64_t now);
 
   // Learns the session id: updates waiting for it are retargeted, and
   // never-sent neighbours for the session are merged.
@@ -140,6 +144,11 @@ class Engine {
   };
 
   std::size_t max_update_bytes() const;
+  // Refuses what enqueue() never queues (bad id, not a bounded object).
+  bool refuse_input(std::string_view event_id, const nlohmann::json& feedback,
+                    EnqueueResult& r) const;
+  // enqueue() past those checks, at engine time `now`.
+  EnqueueResult enqueue_valid(std::string_view event_id, nlohmann::json&& feedback, int64_t now);
   std::size_t entry_bytes(const Entry& e) const;
   void dead_letter(Entry e, std::string reason);
   void expire(int64_t now);

@@ -24,26 +24,68 @@ std::string engine_error(Error e, const std::string& message) {
   return error(error_code(e), message.empty() ? error_code(e) : message);
 }
 
-// JS numbers → engine ms. Anything a clock cannot produce is refused
-// rather than converted (casting NaN or 1e300 to int64 is UB).
-std::optional<int64_t> to_ms(double now) {
-  if (!std::isfinite(now) || std::fabs(now) > 9007199254740991.0) return std::nullopt;
-  return static_cast<int64_t>(std::floor(now));
-}
-
-const std::string kBadTime = "now: expected a finite number of milliseconds";
+const std::string kBadTime = kBadTimeMessage;
 
 json outcome_json(const ResultOutcome& o) {
-  return {{"ok", true},
-          {"knownRequest", o.known_request},
-          {"delivered", o.delivered},
-          {"retrying", o.retrying},
-          {"deadLettered", o.dead_lettered}};
+  json j = outcome_value(o);
+  j["ok"] = true;
+  return j;
 }
 
 json id_or_null(const std::string& s) { return s.empty() ? json() : json(s); }
 
 }  // namespace
+
+const char* const kBadTimeMessage = "now: expected a finite number of milliseconds";
+
+// Anything a clock cannot produce is refused rather than converted
+// (casting NaN or 1e300 to int64 is UB).
+std::optional<int64_t> to_ms(double now) {
+  if (!std::isfinite(now) || std::fabs(now) > 9007199254740991.0) return std::nullopt;
+  return static_cast<int64_t>(std::floor(now));
+}
+
+std::optional<FlushReason> flush_reason(std::string_view reason) {
+  if (reason == "tick") return FlushReason::tick;
+  if (reason == "explicit") return FlushReason::flush;
+  if (reason == "hidden") return FlushReason::hidden;
+  return std::nullopt;
+}
+
+json outcome_value(const ResultOutcome& o) {
+  return {{"knownRequest", o.known_request},
+          {"delivered", o.delivered},
+          {"retrying", o.retrying},
+          {"deadLettered", o.dead_lettered}};
+}
+
+json stats_value(const Stats& s) {
+  return json{{"queued", s.queued},
+              {"inFlight", s.in_flight},
+              {"waitingForSession", s.waiting_for_session},
+              {"sent", s.sent},
+              {"retried", s.retried},
+              {"dropped", s.dropped},
+              {"deadLettered", s.dead_lettered},
+              {"deadLettersEvicted", s.dead_letters_evicted}};
+}
+
+json dead_letters_value(std::vector<DeadLetter>&& letters) {
+  auto out = json::array();
+  for (auto& d : letters) {
+    const std::string message = dead_letter_message(d);
+    out.push_back({{"id", d.id},
+                   {"event_id", id_or_null(d.event_id)},
+                   {"feedback", std::move(d.feedback)},
+                   {"status", d.status},
+                   {"reason", d.reason},
+                   {"code", d.reason},
+                   {"attempts", d.attempts},
+                   {"cause", d.cause},
+                   {"message", message}});
+  }
+  return out;
+}
 
 JsonEngine::JsonEngine(const std::string& config_json)
     : parsed_(parse_config(config_json)), engine_(parsed_.config) {
@@ -95,16 +137,10 @@ std::string JsonEngine::takeReady(double now, const std::string& reason) {
   if (!config_error_.empty()) return config_error_;
   const auto t = to_ms(now);
   if (!t) return error("invalid_argument", kBadTime);
-  FlushReason why = FlushReason::tick;
-  if (reason == "explicit") {
-    why = FlushReason::flush;
-  } else if (reason == "hidden") {
-    why = FlushReason::hidden;
-  } else if (reason != "tick") {
-    return error("invalid_argument", "reason: expected \"tick\", \"explicit\" or \"hidden\"");
-  }
+  const auto why = flush_reason(reason);
+  if (!why) return error("invalid_argument", "reason: expected \"tick\", \"explicit\" or \"hidden\"");
   auto out = json::array();
-  for (auto& req : engine_.take_ready(*t, why)) {
+  for (auto& req : engine_.take_ready(*t, *why)) {
     // Exactly the proxy batch's `updates`, so JS can send it unchanged.
     auto updates = json::array();
     for (auto& u : req.updates) {
@@ -116,11 +152,6 @@ std::string JsonEngine::takeReady(double now, const std::string& reason) {
   return dump_safe(out);
 }
 
-namespace {
-
-// Answers bigger than this are refused unread: a request holds at most a
-// few hundred updates, each result a few hundred bytes (errors included).
-constexpr std::size_t kMaxResultsBytes = 4u << 20;
 
 // Reads `results` for a request of `ids`, all or nothing: one object per
 // update, each id once, an integer status 0 or 100..599, optional string
@@ -128,11 +159,17 @@ constexpr std::size_t kMaxResultsBytes = 4u << 20;
 // else why not (becomes the cause "malformed answer: <why>").
 std::string read_results(std::string_view text, const std::vector<std::string>& ids,
                          std::vector<UpdateResult>& out) {
-  if (text.size() > kMaxResultsBytes) {
-    return "results: " + decimal(text.size()) + " bytes, more than " + decimal(kMaxResultsBytes);
+  if (text.size() > kMaxAnswerBytes) {
+    return "results: " + decimal(text.size()) + " bytes, more than " + decimal(kMaxAnswerBytes);
   }
   const auto parsed = parse_bounded(text);
   if (!parsed) return "results: not valid JSON (or nested too deep)";
+  return read_results_value(*parsed, ids, out);
+}
+
+std::string read_results_value(const json& answer, const std::vector<std::string>& ids,
+                         std::vector<UpdateResult>& out) {
+  const json* parsed = &answer;
   if (!parsed->is_array()) return "results: expected an array";
   // Length first, so a huge array costs nothing more.
   if (parsed->size() != ids.size()) {
@@ -177,8 +214,6 @@ std::string read_results(std::string_view text, const std::vector<std::string>& 
   }
   return "";
 }
-
-}  // namespace
 
 std::string JsonEngine::onResult(const std::string& request_id, const std::string& results_json,
                                  double now) {
@@ -227,15 +262,7 @@ double JsonEngine::nextWake(double now) const {
 
 std::string JsonEngine::stats() const {
   if (!config_error_.empty()) return config_error_;
-  const Stats s = engine_.stats();
-  return dump_safe(json{{"queued", s.queued},
-                        {"inFlight", s.in_flight},
-                        {"waitingForSession", s.waiting_for_session},
-                        {"sent", s.sent},
-                        {"retried", s.retried},
-                        {"dropped", s.dropped},
-                        {"deadLettered", s.dead_lettered},
-                        {"deadLettersEvicted", s.dead_letters_evicted}});
+  return dump_safe(stats_value(engine_.stats()));
 }
 
 std::string JsonEngine::pending() const {
@@ -245,20 +272,7 @@ std::string JsonEngine::pending() const {
 
 std::string JsonEngine::takeDeadLetters() {
   if (!config_error_.empty()) return config_error_;
-  auto out = json::array();
-  for (auto& d : engine_.take_dead_letters()) {
-    const std::string message = dead_letter_message(d);
-    out.push_back({{"id", d.id},
-                   {"event_id", id_or_null(d.event_id)},
-                   {"feedback", std::move(d.feedback)},
-                   {"status", d.status},
-                   {"reason", d.reason},
-                   {"code", d.reason},
-                   {"attempts", d.attempts},
-                   {"cause", d.cause},
-                   {"message", message}});
-  }
-  return dump_safe(out);
+  return dump_safe(dead_letters_value(engine_.take_dead_letters()));
 }
 
 std::string JsonEngine::snapshot() const {

@@ -15,12 +15,41 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "delivery/config_json.hpp"
 #include "delivery/engine.hpp"
 
 namespace tf::delivery {
+
+// The pieces every method below is made of, shared with the client core's
+// envelope surface (src/client/), so both speak the same rules and words.
+
+// JS numbers -> engine ms; nullopt for what no clock produces (NaN, 1e300).
+std::optional<int64_t> to_ms(double now);
+// "tick" | "explicit" | "hidden"; nullopt for anything else.
+std::optional<FlushReason> flush_reason(std::string_view reason);
+// Answers bigger than this are refused unread: a request holds at most a
+// few hundred updates, each result a few hundred bytes (errors included).
+inline constexpr std::size_t kMaxAnswerBytes = 4u << 20;
+// Reads an answer `[{"id","status","code"?,"retryAfter"?}]` for a request
+// of `ids`, all or nothing; "" when usable, else why not (the cause
+// becomes "malformed answer: <why>").
+std::string read_results(std::string_view text, const std::vector<std::string>& ids,
+                         std::vector<UpdateResult>& out);
+// The same on an answer already parsed (the proxy's whole body carries the
+// array as its "results" member: one parse, not two).
+std::string read_results_value(const nlohmann::json& parsed, const std::vector<std::string>& ids,
+                         std::vector<UpdateResult>& out);
+// {"knownRequest","delivered","retrying","deadLettered"}
+nlohmann::json outcome_value(const ResultOutcome& o);
+nlohmann::json stats_value(const Stats& s);
+// [{"id","event_id"|null,"feedback","status","reason","code","attempts","cause","message"}]
+nlohmann::json dead_letters_value(std::vector<DeadLetter>&& letters);
+extern const char* const kBadTimeMessage;
 
 class JsonEngine {
  public:
@@ -70,7 +99,10 @@ class JsonEngine {
   // For a caller that already holds parsed, validated feedback (the client
   // core's capture path): the engine itself, so nothing is parsed twice.
   bool usable() const { return config_error_.empty(); }
+  // [{"path","message"}] of the delivery config; empty when usable.
+  const nlohmann::json& config_errors() const { return parsed_.errors; }
   Engine& engine() { return engine_; }
+  const Engine& engine() const { return engine_; }
 
  private:
   ParsedConfig parsed_;

@@ -1,34 +1,63 @@
 // Key-by-key merge of feedback objects; see merge.hpp for the rules.
 #include "feedback/merge.hpp"
 
+#include "feedback/size.hpp"
+
 #include <utility>
 #include <vector>
 
 namespace tf {
 
-void merge_feedback(nlohmann::json& into, const nlohmann::json& patch) {
+namespace {
+
+// One walk for both overloads, so the merge rule is written once. Patch is
+// `const json` (leaves copied: std::move of a const value copies) or
+// `json` (leaves moved). With `count`, the change of into's serialized
+// size is summed: a new member adds its key, colon, value and, unless it
+// is the first, a comma; a replaced value adds the difference.
+template <typename Patch>
+std::ptrdiff_t merge_walk(nlohmann::json& into, Patch& patch, bool count) {
+  auto size = [](const nlohmann::json& v) { return static_cast<std::ptrdiff_t>(serialized_size(v)); };
+  std::ptrdiff_t delta = 0;
   // Explicit work list instead of recursion: validated feedback is at most
   // a few levels deep, but the function must stay safe on any input.
-  std::vector<std::pair<nlohmann::json*, const nlohmann::json*>> work;
+  std::vector<std::pair<nlohmann::json*, Patch*>> work;
   work.emplace_back(&into, &patch);
   while (!work.empty()) {
     auto [dst, src] = work.back();
     work.pop_back();
     if (!src->is_object() || !dst->is_object()) {
-      *dst = *src;
+      if (count) delta += size(*src) - size(*dst);
+      *dst = std::move(*src);
       continue;
     }
     for (auto it = src->begin(); it != src->end(); ++it) {
       auto found = dst->find(it.key());
       if (found == dst->end()) {
-        (*dst)[it.key()] = it.value();
+        if (count) {
+          delta += static_cast<std::ptrdiff_t>(serialized_size(it.key())) + 1 + size(it.value()) +
+                   (dst->empty() ? 0 : 1);
+        }
+        (*dst)[it.key()] = std::move(it.value());
       } else if (found->is_object() && it.value().is_object()) {
         work.emplace_back(&*found, &it.value());
       } else {
-        *found = it.value();
+        if (count) delta += size(it.value()) - size(*found);
+        *found = std::move(it.value());
       }
     }
   }
+  return delta;
+}
+
+}  // namespace
+
+void merge_feedback(nlohmann::json& into, const nlohmann::json& patch) {
+  merge_walk(into, patch, false);
+}
+
+std::ptrdiff_t merge_feedback(nlohmann::json& into, nlohmann::json&& patch) {
+  return merge_walk(into, patch, true);
 }
 
 bool merge_changes_shape(const nlohmann::json& into, const nlohmann::json& patch) {

@@ -9,6 +9,8 @@
 //   - a later object replaces an earlier non-object, and vice versa.
 #pragma once
 
+#include <cstddef>
+
 #include <nlohmann/json.hpp>
 
 namespace tf {
@@ -17,6 +19,15 @@ namespace tf {
 // top (validated feedback); a non-object patch replaces `into` whole.
 // Iterative, so deep input cannot overflow the native stack.
 void merge_feedback(nlohmann::json& into, const nlohmann::json& patch);
+
+// The same merge, moving `patch`'s values into `into` instead of copying
+// them (`patch` is left in an unspecified state), and returning how much
+// `into`'s serialized size changed: serialized_size(into) after minus
+// before, counted on the way (only the values replaced are measured), so
+// the engine keeps an update's exact size without walking it again.
+// The change is at most serialized_size(patch): a merge never outgrows
+// its two parts (what lets the engine merge in place within its caps).
+std::ptrdiff_t merge_feedback(nlohmann::json& into, nlohmann::json&& patch);
 
 // Whether `patch`, applied after `into`, turns a value from object to
 // non-object or the reverse at some path both hold. Merging two such

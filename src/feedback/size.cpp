@@ -8,7 +8,7 @@
 namespace tf {
 namespace {
 
-std::size_t string_size(const std::string& s) {
+std::size_t string_size(std::string_view s) {
   std::size_t n = 2;  // quotes
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
@@ -50,6 +50,7 @@ std::size_t number_size(const nlohmann::json& v) {
 }  // namespace
 
 std::size_t serialized_size(const std::string& text) { return string_size(text); }
+std::size_t serialized_size(std::string_view text) { return string_size(text); }
 
 std::size_t serialized_size(const nlohmann::json& value) {
   std::size_t total = 0;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -15,5 +17,6 @@ std::size_t serialized_size(const nlohmann::json& value);
 
 // The same for a string value: quotes and escapes included.
 std::size_t serialized_size(const std::string& text);
+std::size_t serialized_size(std::string_view text);
 
 }  // namespace tf

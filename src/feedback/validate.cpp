@@ -105,7 +105,9 @@ struct PathRef {
 
 class Walker {
  public:
-  explicit Walker(const Limits& limits) : limits_(limits) {}
+  // probe: only whether there is any issue (the one-pass check, see
+  // parse_and_validate_feedback): add() notes it and builds nothing.
+  explicit Walker(const Limits& limits, bool probe = false) : limits_(limits), probe_(probe) {}
 
   std::vector<Node> nodes;
   std::size_t longest_string = 0;  // bytes: decides too_large without a count
@@ -132,6 +134,10 @@ class Walker {
   }
 
   void add(const PathRef& ref, const char* code, const std::string& what) {
+    if (probe_) {
+      found_ = true;
+      return;
+    }
     if (issues_.size() >= limits_.max_issues) {
       capped_ = true;
       return;
@@ -141,8 +147,14 @@ class Walker {
 
   // True once a violation past max_issues was found: stop walking.
   bool capped() const { return capped_; }
+  // Probe mode: true once any rule was broken.
+  bool found() const { return found_; }
 
   void add(const std::string& path, const char* code, const std::string& what) {
+    if (probe_) {
+      found_ = true;
+      return;
+    }
     if (issues_.size() >= limits_.max_issues) {
       capped_ = true;
       return;
@@ -165,6 +177,8 @@ class Walker {
 
  private:
   const Limits& limits_;
+  bool probe_;
+  bool found_ = false;
   Issues issues_;
   bool capped_ = false;
 };
@@ -271,6 +285,79 @@ void Walker::check_well_known(const std::string& key, const json& v, const PathR
   }
 }
 
+// Cost cap (issue 11.6): every member or item serializes to at least
+// 2 bytes ("0," / "\"\":0" is more), so a container of more than
+// max_total_bytes / 2 can never fit.
+bool over_member_cap(const json& container, const Limits& limits) {
+  return container.size() > limits.max_total_bytes / 2;
+}
+
+// The one-pass check (parse_and_validate_feedback): sees the parse and
+// runs the same rule functions as validate_feedback's walk on each key,
+// scalar and container, in a probe Walker that only notes whether any
+// rule is broken. Depths are counted as validate_feedback's frames count
+// them (the top object at object depth 0, array depth 0). When the probe
+// finds anything, validate_feedback itself runs and reports: one place
+// for the issues, their paths and their order.
+class Probe : public ParseObserver {
+ public:
+  explicit Probe(const Limits& limits) : limits_(limits), w_(limits, /*probe=*/true) {}
+
+  bool found() const { return w_.found(); }
+  bool saw_float() const { return saw_float_; }
+
+  void key(const std::string& key, int depth) override {
+    w_.check_key(key, kNowhere);
+    if (depth == 1) top_key_ = &key;
+  }
+  void scalar(const json& v, int depth) override {
+    if (v.is_number_float()) saw_float_ = true;
+    w_.check_scalar(v, kNowhere);
+    if (depth == 1) top_member(v);
+  }
+  void open(bool object, int depth) override {
+    // Deeper than the text pre-check allows never gets here (kMaxTextDepth).
+    Level l{object, 0, 0};
+    if (depth > 0 && depth <= kLevels) {
+      const Level& parent = levels_[depth - 1];
+      l.object_depth = parent.object_depth + (object ? 1 : 0);
+      l.array_depth = parent.array_depth + (object ? 0 : 1);
+    } else if (depth == 0) {
+      l.array_depth = object ? 0 : 1;
+    }
+    if (depth >= kLevels || l.object_depth > limits_.max_object_depth ||
+        l.array_depth > limits_.max_array_depth) {
+      w_.add(kNowhere, "max_depth", "");
+      return;
+    }
+    levels_[depth] = l;
+  }
+  void close(const json& container, int depth) override {
+    if (over_member_cap(container, limits_)) w_.add(kNowhere, "too_large", "");
+    if (depth == 1) top_member(container);
+  }
+
+ private:
+  static constexpr int kLevels = delivery::kMaxTextDepth + 1;
+  static constexpr PathRef kNowhere{0};
+  struct Level {
+    bool object;
+    int object_depth;
+    int array_depth;
+  };
+
+  // A member of the top-level value is complete: the well-known rules.
+  void top_member(const json& v) {
+    if (levels_[0].object && top_key_) w_.check_well_known(*top_key_, v, kNowhere);
+  }
+
+  const Limits& limits_;
+  Walker w_;
+  Level levels_[kLevels] = {};
+  const std::string* top_key_ = nullptr;
+  bool saw_float_ = false;
+};
+
 // A value waiting to be walked, with the nesting depths of its parent.
 struct Frame {
   const json* value;
@@ -348,7 +435,7 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
     // 2 bytes ("0," / "\"\":0" is more), so a container of more than
     // max_total_bytes / 2 can never fit. Said once, and nothing below it
     // is walked: a 1e5-item array costs one check, not 1e5 issues.
-    if (v.size() > limits.max_total_bytes / 2) {
+    if (over_member_cap(v, limits)) {
       w.add("feedback", "too_large",
             std::string(v.is_object() ? "the object at " : "the array at ") + w.path(here) +
                 " holds " + decimal(v.size()) + (v.is_object() ? " members" : " items") +
@@ -392,7 +479,10 @@ Issues validate_feedback(const json& feedback, const Limits& limits) {
   return w.finish();
 }
 
-json parse_feedback_text(std::string_view text, const Limits& limits, Issues& issues) {
+namespace {
+
+// What parse_feedback_text refuses before any parse (see validate.hpp).
+bool refuse_text(std::string_view text, const Limits& limits, Issues& issues) {
   // Serialized feedback is never much shorter than its text (numbers such
   // as 1e5 grow a little), so this bound refuses only what cannot fit.
   // Up to 4 MiB the text is still parsed, so the answer names the field
@@ -403,19 +493,48 @@ json parse_feedback_text(std::string_view text, const Limits& limits, Issues& is
     issues.push_back({"feedback", "too_large",
                       "feedback: its JSON text is " + decimal(text.size()) + " bytes; at most " +
                           decimal(limits.max_total_bytes) + " fit one update (too_large)"});
-    return json();
+    return true;
   }
   if (!delivery::text_depth_within(text, delivery::kMaxTextDepth)) {
     issues.push_back({"feedback", "max_object_depth",
                       "feedback: nested more than " + decimal(delivery::kMaxTextDepth) +
                           " levels; HoneyHive allows at most " + decimal(limits.max_object_depth) +
                           " (max_object_depth)"});
-    return json();
+    return true;
   }
+  return false;
+}
+
+void invalid_json(Issues& issues) {
+  issues.push_back({"feedback", "invalid_json", "feedback: is not valid JSON text (invalid_json)"});
+}
+
+}  // namespace
+
+json parse_feedback_text(std::string_view text, const Limits& limits, Issues& issues) {
+  if (refuse_text(text, limits, issues)) return json();
   json value = parse_json_text(text);
+  if (value.is_discarded()) invalid_json(issues);
+  return value;
+}
+
+json parse_and_validate_feedback(std::string_view text, const Limits& limits, Issues& issues) {
+  if (refuse_text(text, limits, issues)) return json();
+  Probe probe(limits);
+  json value = parse_json_text(text, &probe);
   if (value.is_discarded()) {
-    issues.push_back({"feedback", "invalid_json", "feedback: is not valid JSON text (invalid_json)"});
+    invalid_json(issues);
+    return value;
   }
+  bool clean = value.is_object() && !probe.found();
+  // The total size: the serialized form is never longer than the text
+  // unless a float is written longer (1e5 -> 100000.0); strings, keys and
+  // integers only ever shrink (escapes, whitespace). So a text within
+  // max_total_bytes without floats fits, and nothing is counted.
+  if (clean && (probe.saw_float() || text.size() > limits.max_total_bytes)) {
+    clean = serialized_size(value) <= limits.max_total_bytes;
+  }
+  if (!clean) issues = validate_feedback(value, limits);
   return value;
 }
 

@@ -30,6 +30,14 @@ Issues validate_feedback(const nlohmann::json& feedback, const Limits& limits);
 // is invalid_json. On an issue the result is to be ignored.
 nlohmann::json parse_feedback_text(std::string_view text, const Limits& limits, Issues& issues);
 
+// parse_feedback_text, then validate_feedback when it parsed: the same
+// value and the same issues in the same order, in one pass over the text
+// for valid feedback (each rule is checked while the value is built, and
+// the walk of validate_feedback runs only when something is wrong). The
+// capture path: every enrichSpan/enrichSession.
+nlohmann::json parse_and_validate_feedback(std::string_view text, const Limits& limits,
+                                           Issues& issues);
+
 // Reads limits from camelCase JSON options, e.g. {"maxStringBytes": 1000,
 // "scoreMin": 1, "scoreMax": 5}. Unknown keys, wrong types and depth limits
 // above HoneyHive's are reported with code "invalid_options" (path

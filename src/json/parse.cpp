@@ -1,15 +1,107 @@
 // See parse.hpp.
 #include "json/parse.hpp"
 
-namespace tf {
+#include <utility>
+#include <vector>
 
-nlohmann::json parse_json_text(std::string_view text) {
-  nlohmann::json out;
-  nlohmann::detail::json_sax_dom_parser<nlohmann::json> builder(out, /*allow_exceptions=*/false);
+namespace tf {
+namespace {
+
+using nlohmann::json;
+
+// nlohmann's json_sax_dom_parser, plus the observer calls: the only SAX
+// handler the core instantiates the parser with. Members are placed into
+// the std::map / std::vector directly (the map node's key is what the
+// observer gets: stable, unlike the lexer's buffer).
+class DomBuilder {
+ public:
+  DomBuilder(json& root, ParseObserver* observer) : root_(root), observer_(observer) {}
+
+  bool null() { return scalar(nullptr); }
+  bool boolean(bool v) { return scalar(v); }
+  bool number_integer(json::number_integer_t v) { return scalar(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return scalar(v); }
+  bool number_float(json::number_float_t v, const json::string_t& /*text*/) { return scalar(v); }
+  // Copied, not moved: the lexer reuses its buffer's capacity.
+  bool string(json::string_t& v) { return scalar(v); }
+  bool binary(json::binary_t& v) { return scalar(std::move(v)); }  // never from JSON text
+
+  bool start_object(std::size_t /*len*/) { return open(json::value_t::object); }
+  bool start_array(std::size_t /*len*/) { return open(json::value_t::array); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+
+  bool key(json::string_t& k) {
+    auto& members = *stack_.back()->get_ptr<json::object_t*>();
+    // An existing key is overwritten by the value that follows.
+    auto it = members.emplace(k, nullptr).first;
+    member_ = &it->second;
+    if (observer_) observer_->key(it->first, depth());
+    return true;
+  }
+
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
+                   const nlohmann::detail::exception& /*error*/) {
+    errored_ = true;
+    return false;
+  }
+
+  bool errored() const { return errored_; }
+
+ private:
+  int depth() const { return static_cast<int>(stack_.size()); }
+
+  template <typename Value>
+  json* place(Value&& v) {
+    if (stack_.empty()) {
+      root_ = json(std::forward<Value>(v));
+      return &root_;
+    }
+    if (stack_.back()->is_array()) {
+      auto& items = *stack_.back()->get_ptr<json::array_t*>();
+      items.emplace_back(std::forward<Value>(v));
+      return &items.back();
+    }
+    *member_ = json(std::forward<Value>(v));
+    return member_;
+  }
+
+  template <typename Value>
+  bool scalar(Value&& v) {
+    const json* placed = place(std::forward<Value>(v));
+    if (observer_) observer_->scalar(*placed, depth());
+    return true;
+  }
+
+  bool open(json::value_t type) {
+    if (observer_) observer_->open(type == json::value_t::object, depth());
+    stack_.push_back(place(type));
+    return true;
+  }
+
+  bool close() {
+    const json* done = stack_.back();
+    stack_.pop_back();
+    if (observer_) observer_->close(*done, depth());
+    return true;
+  }
+
+  json& root_;
+  ParseObserver* observer_;
+  std::vector<json*> stack_;  // open containers, innermost last
+  json* member_ = nullptr;    // the member whose key was read last
+  bool errored_ = false;
+};
+
+}  // namespace
+
+json parse_json_text(std::string_view text, ParseObserver* observer) {
+  json out;
+  DomBuilder builder(out, observer);
   // strict: the whole text must be one value, as json::parse requires.
-  const bool ok = nlohmann::json::sax_parse(text.data(), text.data() + text.size(), &builder,
-                                            nlohmann::json::input_format_t::json, /*strict=*/true);
-  if (!ok || builder.is_errored()) out = nlohmann::json(nlohmann::json::value_t::discarded);
+  const bool ok = json::sax_parse(text.data(), text.data() + text.size(), &builder,
+                                  json::input_format_t::json, /*strict=*/true);
+  if (!ok || builder.errored()) out = json(json::value_t::discarded);
   return out;
 }
 

@@ -4,16 +4,37 @@
 // with the callback DOM builder and the plain one (the callback is a
 // run-time value), and each call site with its own iterator type makes
 // another copy; in the wasm module that is ~1.6 KB gzip. Every call site
-// uses this instead: one sax_parse with the plain builder, one iterator type.
+// uses this instead: one sax_parse with one DOM builder (ours, below), one
+// iterator type.
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace tf {
 
+// Sees a parse while the value is built, so a rule can be checked in the
+// same pass (feedback validation, see validate.cpp) instead of walking the
+// value again. Called in text order; `depth` is the number of containers
+// open around the thing reported (the top-level value is at depth 0).
+class ParseObserver {
+ public:
+  virtual ~ParseObserver() = default;
+  // An object member's key, as stored in the object (the reference stays
+  // valid as long as the value does).
+  virtual void key(const std::string& key, int depth) = 0;
+  // A scalar, once placed in the value.
+  virtual void scalar(const nlohmann::json& value, int depth) = 0;
+  // A container begins; `object` false is an array.
+  virtual void open(bool object, int depth) = 0;
+  // A container is complete (its members are all in place).
+  virtual void close(const nlohmann::json& container, int depth) = 0;
+};
+
 // The value of `text`, or a discarded value (is_discarded()) when `text` is
-// not exactly one JSON value. Never throws, never aborts.
-nlohmann::json parse_json_text(std::string_view text);
+// not exactly one JSON value. Never throws, never aborts. Duplicate keys:
+// the last one wins (as nlohmann's own builder).
+nlohmann::json parse_json_text(std::string_view text, ParseObserver* observer = nullptr);
 
 }  // namespace tf

@@ -1,6 +1,7 @@
 // libFuzzer: arbitrary bytes as feedback JSON text and as limits options.
 // Validation must never crash, leak or trip a sanitizer, and its verdict
-// must not depend on the text having passed through parse/dump.
+// must not depend on the text having passed through parse/dump, and the
+// one-pass check must give the same issues as parse then validate.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -24,6 +25,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   (void)tf::validate_json(text, limits);
+  // The one-pass capture check answers exactly as parse then validate.
+  for (const auto* l : {&limits, static_cast<const tf::Limits*>(nullptr)}) {
+    const tf::Limits use = l ? *l : tf::Limits{};
+    tf::Issues two;
+    const auto a = tf::parse_feedback_text(text, use, two);
+    if (two.empty()) two = tf::validate_feedback(a, use);
+    tf::Issues one;
+    const auto b = tf::parse_and_validate_feedback(text, use, one);
+    if (one.size() != two.size()) __builtin_trap();
+    for (std::size_t i = 0; i < one.size(); ++i) {
+      if (one[i].path != two[i].path || one[i].code != two[i].code || one[i].message != two[i].message)
+        __builtin_trap();
+    }
+    if (a.is_discarded() != b.is_discarded() || (!a.is_discarded() && a != b)) __builtin_trap();
+  }
   // The hot path of the client: validate and enqueue in one call.
   tf::ClientCore core("{\"delivery\":{\"clientId\":\"fuzz\"}}");
   (void)core.capture("123e4567-e89b-12d3-a456-426614174000", std::string(text), 1000);

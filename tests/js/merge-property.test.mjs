@@ -6,6 +6,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../dist/core/loader.js';
+import { Core } from '../../dist/core/boundary.js';
 import { deepMerge as apply } from '../../collector/merge.mjs';
 
 const EVENT = 'aaaaaaaa-0000-4000-8000-00000000000a';
@@ -49,28 +50,33 @@ function generator(random) {
 // Captures a then b, then delivers everything in order (each answered 200),
 // applying each sent update to `stored` with the collector's merge.
 function sendThrough(core, s, a, b) {
-  const engine = new core.ClientCore_raw(JSON.stringify({ delivery: { clientId: 'p', flushIntervalMs: 1e9 } }));
+  const opened = Core.open(core, { delivery: { clientId: 'p', flushIntervalMs: 1e9 } });
+  assert.equal(opened.ok, true);
+  const engine = opened.value;
   try {
     for (const [i, f] of [a, b].entries()) {
-      const r = JSON.parse(engine.capture(EVENT, JSON.stringify(f), 1000 + i));
+      const r = engine.capture(EVENT, JSON.stringify(f), 1000 + i);
       assert.equal(r.ok, true, JSON.stringify(r));
     }
     let stored = s;
     let sent = 0;
     for (let round = 0; round < 10; round++) {
-      const requests = JSON.parse(engine.takeReady(2000, 'explicit'));
-      if (requests.length === 0) break;
-      for (const req of requests) {
-        for (const u of req.updates) stored = apply(stored, u.feedback);
-        sent += req.updates.length;
-        engine.onResult(req.id, JSON.stringify(req.updates.map((u) => ({ id: u.id, status: 200 }))), 2000);
+      const ready = engine.takeReady(2000, 'explicit');
+      assert.equal(ready.ok, true);
+      if (ready.value.length === 0) break;
+      for (const req of ready.value) {
+        const updates = JSON.parse(req.bodies[0]).updates;
+        for (const u of updates) stored = apply(stored, u.feedback);
+        sent += updates.length;
+        engine.onResult(req.id, JSON.stringify(updates.map((u) => ({ id: u.id, status: 200 }))), 2000);
       }
     }
-    const stats = JSON.parse(engine.stats());
-    assert.equal(stats.queued + stats.inFlight, 0);
+    const stats = engine.stats();
+    assert.equal(stats.ok, true);
+    assert.equal(stats.value.queued + stats.value.inFlight, 0);
     return { stored, sent };
   } finally {
-    engine.delete();
+    engine.free();
   }
 }
 

@@ -59,3 +59,29 @@ TEST_CASE("merge walks deep input with a work list") {
   tf::merge_feedback(into, other);
   CHECK(into == other);
 }
+
+TEST_CASE("the moving merge equals the copying one and counts its size change exactly",
+          "[merge][size]") {
+  const json cases[][2] = {
+      {json::parse(R"({"rating": true, "actions": {"copied": true, "copy_count": 1}})"),
+       json::parse(R"({"comment": "ok \"quoted\"\n", "actions": {"copy_count": 12}})")},
+      {json::object(), json::parse(R"({"a": 1, "b": {"c": [1, 2.5, "x"]}})")},
+      {json::parse(R"({"a": {}, "b": 1})"), json::parse(R"({"a": {"x": 1, "y": 2}})")},
+      {json::parse(R"({"a": {"b": 1}, "c": 1})"), json::parse(R"({"a": 7, "c": {"d": "é"}})")},
+      {json::parse(R"({"edits": [{"value": "NYC"}]})"), json::parse(R"({"edits": []})")},
+      {json::parse(R"({"score": 1.5})"), json::parse(R"({"score": -12345678901})")},
+      {json::parse(R"({"a": 1})"), json::object()},
+  };
+  for (const auto& c : cases) {
+    json copied = c[0];
+    tf::merge_feedback(copied, c[1]);
+    json moved = c[0];
+    json patch = c[1];
+    const auto delta = tf::merge_feedback(moved, std::move(patch));
+    CHECK(moved == copied);
+    CHECK(static_cast<std::ptrdiff_t>(c[0].dump().size()) + delta ==
+          static_cast<std::ptrdiff_t>(moved.dump().size()));
+    // Never more than the patch: what lets the engine merge in place.
+    CHECK(delta <= static_cast<std::ptrdiff_t>(c[1].dump().size()));
+  }
+}

@@ -4,6 +4,7 @@
 // disk, because Emscripten 3.1.6's own Node loader breaks in ES modules.
 import createCore from '../trace_feedback_core.mjs';
 import type { CoreModule, CoreModuleOptions } from './module.js';
+import { isCoreModule } from './boundary.js';
 import { TraceFeedbackError } from '../errors.js';
 
 /**
@@ -116,8 +117,8 @@ export function coreSync(): CoreModule {
     };
     // The factory fills `target` synchronously when instantiation is.
     loading = createCore(target).then((m) => (loaded = m));
-    if (typeof target.validate_raw === 'function') {
-      loaded = target as CoreModule;
+    if (isCoreModule(target)) {
+      loaded = target;
       return loaded;
     }
   }

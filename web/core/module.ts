@@ -1,6 +1,7 @@
-// The raw Embind surface of trace_feedback_core.wasm. Every function takes
-// and returns JSON text (the `_raw` suffix marks wire-level names); the
-// typed, friendly API lives in client.ts and validate.ts.
+// The raw Embind surface of trace_feedback_core.wasm (bindings/embind.cpp).
+// Every function returns the envelope text of src/client/envelope.hpp;
+// web/core/boundary.ts is the only module that calls these (the `_raw` and
+// `core_` names mark wire-level functions) and decodes the envelope.
 
 /** Options the Emscripten factory accepts (INCOMING_MODULE_JS_API in CMakeLists.txt). */
 export interface CoreModuleOptions {
@@ -14,50 +15,38 @@ export interface CoreModuleOptions {
   printErr?: (text: string) => void;
 }
 
-/** A bound C++ object; must be delete()d exactly once (client.ts owns it). */
-export interface CoreHandle {
-  delete(): void;
-}
-
-/** tf::ClientCore: feedback limits + the delivery engine (JSON text in and out). */
-export interface RawClientCore extends CoreHandle {
-  problems(): string;
-  capture(eventId: string, feedbackJson: string, now: number): string;
-  setSession(sessionId: string, now: number): string;
-  takeReady(now: number, reason: 'tick' | 'explicit' | 'hidden'): string;
-  /**
-   * resultsJson: exactly one `{ id, status, code?, retryAfter? }` per update of the request
-   * (status 0 or 100..599; retryAfter a string or seconds). Anything else counts as a failed
-   * request for each update (cause `malformed answer: <why>`): never an error, never left in flight.
-   */
-  onResult(requestId: string, resultsJson: string, now: number): string;
-  /** `cause` in words (`network error or timeout (POST https://app/feedback)`); '' lets the engine describe the status. */
-  onRequestFailed(requestId: string, status: number, retryAfter: string, cause: string, now: number): string;
-  abandonInFlight(now: number): string;
-  nextWake(now: number): number;
-  stats(): string;
-  pending(): string;
-  takeDeadLetters(): string;
-  snapshot(): string;
-  restore(snapshotJson: string, now: number): string;
-  absorb(snapshotJson: string, now: number): string;
-}
+/** A tf::ClientCore in the wasm heap, by number; freed with core_delete() exactly once. */
+export type CoreHandle = number;
 
 /**
- * The instantiated WebAssembly core (Embind): JSON-in, JSON-out functions
- * the client builds on. Mostly internal; exposed so loadCore() has a type.
+ * The instantiated WebAssembly core (Embind). Internal: use it through
+ * web/core/boundary.ts; exposed so loadCore() has a type.
  *
  * @example
  * ```ts
  * const core: CoreModule = await loadCore();
- * const { ok } = JSON.parse(core.validate_raw('{"rating":true}', '{}')) as { ok: boolean };
  * ```
  */
 export interface CoreModule {
   validate_raw(feedbackJson: string, limitsJson: string): string;
   merge_raw(intoJson: string, patchJson: string): string;
   diff_raw(original: string, edited: string, optionsJson: string): string;
-  ClientCore_raw: new (optionsJson: string) => RawClientCore;
+  core_new(optionsJson: string): CoreHandle;
+  core_delete(core: CoreHandle): void;
+  core_status(core: CoreHandle): string;
+  core_capture(core: CoreHandle, eventId: string, feedbackJson: string, now: number): string;
+  core_setSession(core: CoreHandle, sessionId: string, now: number): string;
+  core_takeReady(core: CoreHandle, now: number, reason: string): string;
+  core_onResult(core: CoreHandle, requestId: string, answer: string, now: number): string;
+  core_onRequestFailed(core: CoreHandle, requestId: string, status: number, retryAfter: string, cause: string, now: number): string;
+  core_abandonInFlight(core: CoreHandle, now: number): string;
+  core_nextWake(core: CoreHandle, now: number): number;
+  core_stats(core: CoreHandle): string;
+  core_pending(core: CoreHandle): string;
+  core_takeDeadLetters(core: CoreHandle): string;
+  core_snapshot(core: CoreHandle): string;
+  core_restore(core: CoreHandle, snapshotJson: string, now: number): string;
+  core_absorb(core: CoreHandle, snapshotJson: string, now: number): string;
 }
 
 export type CoreFactory = (options?: CoreModuleOptions) => Promise<CoreModule>;

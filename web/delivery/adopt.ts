@@ -3,7 +3,7 @@
 // persisted as our own, then the old slots deleted. At start, and again
 // while the page lives: a tab closed while its last beacon failed would
 // otherwise wait for the app's next page load, however long other tabs stay.
-import type { RawClientCore } from '../core/module.js';
+import type { Core } from '../core/boundary.js';
 import type { QueueStore } from '../storage/index.js';
 import { monotonicNow } from '../timers.js';
 
@@ -15,22 +15,23 @@ export interface AdoptHooks {
   unreadable(message: string): void;
 }
 
-export async function adoptOrphans(store: QueueStore, core: RawClientCore, hooks: AdoptHooks): Promise<void> {
+export async function adoptOrphans(store: QueueStore, core: Core, hooks: AdoptHooks): Promise<void> {
   const orphans = await store.adoptable();
   if (hooks.closed() || (orphans.length === 0 && !hooks.saveAnyway)) return;
   // Snapshot times from another page are clamped by the engine.
   const now = monotonicNow();
   const absorbed: string[] = [];
   for (const o of orphans) {
-    const r = JSON.parse(core.absorb(o.snapshot, now)) as { ok: boolean; added?: number; message?: string };
-    hooks.log('adopted queue', { key: o.key, ...r });
+    const r = core.absorb(o.snapshot, now);
+    hooks.log('adopted queue', { key: o.key, ...(r.ok ? r.value : { errors: r.errors }) });
     // A queue this version cannot read (a newer format, or damage) is
     // left in storage: deleting it would lose what a later version reads.
     if (r.ok) absorbed.push(o.key);
-    else hooks.unreadable(`could not read a persisted queue: ${r.message ?? ''}`);
+    else hooks.unreadable(`could not read a persisted queue: ${r.errors.map((e) => e.message).join('; ')}`);
   }
   // Delete the adopted copies only once ours is durable; if the save
   // reached memory only, they remain the last persistent copy.
-  if (!(await store.save(core.snapshot()))) return;
+  const snapshot = core.snapshot();
+  if (!snapshot.ok || !(await store.save(snapshot.value))) return;
   for (const key of absorbed) await store.release(key);
 }

@@ -5,7 +5,7 @@
 // normal policy, then dead-lettered with this cause); before, the engine
 // refused it, the client ignored the refusal, and the updates stayed in
 // flight forever, blocking every later update to their events.
-import type { WireRequest, WireResult } from '../transport/types.js';
+import type { WireResult } from '../transport/types.js';
 
 export type CheckedAnswer = { ok: true; results: WireResult[] } | { ok: false; why: string };
 
@@ -21,15 +21,15 @@ function validStatus(s: unknown): s is number {
   return typeof s === 'number' && Number.isInteger(s) && (s === 0 || (s >= 100 && s <= 599));
 }
 
-/** Checks and copies a transport's answer (never throws, whatever it is). */
-export function checkAnswer(request: WireRequest, answer: unknown): CheckedAnswer {
+/** Checks and copies a transport's answer to a request of updates `updateIds` (never throws, whatever it is). */
+export function checkAnswer(updateIds: readonly string[], answer: unknown): CheckedAnswer {
   try {
     if (!Array.isArray(answer)) return { ok: false, why: `expected an array of results, got ${describe(answer)}` };
-    const want = request.updates.length;
+    const want = updateIds.length;
     if (answer.length !== want) {
       return { ok: false, why: `expected ${want} result${want === 1 ? '' : 's'} (one per update), got ${answer.length}` };
     }
-    const ids = new Set(request.updates.map((u) => u.id));
+    const ids = new Set(updateIds);
     const seen = new Set<string>();
     const out: WireResult[] = [];
     for (let i = 0; i < answer.length; i++) {

@@ -6,7 +6,7 @@
 //   legacy: PUT {serverUrl}/events        {"event_id", "feedback"}
 // Hidden page: fetch(..., { keepalive: true }) within the 64 KiB budget.
 import { isUuid } from '../ids.js';
-import { allFailed, failureCause, fetchWithTimeout, type FetchLike, type Transport } from './types.js';
+import { allFailed, failureCause, fetchWithTimeout, UPDATE_BODIES, type FetchLike, type BuiltBodies, type Transport, type WireRequest, type WireUpdate } from './types.js';
 
 export const DEFAULT_SERVER_URL = 'https://api.dp1.us.honeyhive.ai';
 
@@ -48,22 +48,31 @@ export function honeyhiveTransport(options: HoneyHiveTransportOptions): Transpor
     const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
     if (!fetchFn) return allFailed(request, 0, undefined, 'no fetch available');
     const results = [];
+    // The bodies the client's core built for this wire, sent as they are
+    // (nothing parsed or serialized here); a request from elsewhere is
+    // serialized from its updates.
+    const built = (request as WireRequest & { [UPDATE_BODIES]?: BuiltBodies })[UPDATE_BODIES];
+    const updates = built ? undefined : request.updates;
+    const count = built ? built.ids.length : (updates as WireRequest['updates']).length;
     // Normally one update; sequential if a custom engine config sends more.
-    for (const u of request.updates) {
+    for (let i = 0; i < count; i++) {
+      const u = built ? { id: built.ids[i], event_id: built.eventIds[i] } : (updates as WireRequest['updates'])[i];
       // Ids go into a URL: re-checked here, whatever the queue held.
       if (!isUuid(u.event_id)) {
         results.push({ id: u.id, status: 400, error: 'event_id is not a UUID' });
         continue;
       }
       const url = options.legacy ? `${base}/events` : `${base}/v1/events/${encodeURIComponent(u.event_id)}`;
-      const body = options.legacy ? { event_id: u.event_id, feedback: u.feedback } : { feedback: u.feedback };
+      const body = built
+        ? built.bodies[i]
+        : JSON.stringify(options.legacy ? { event_id: u.event_id, feedback: (u as WireUpdate).feedback } : { feedback: (u as WireUpdate).feedback });
       const res = await fetchWithTimeout(
         fetchFn,
         url,
         {
           method: 'PUT',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
-          body: JSON.stringify(body),
+          body,
           keepalive: hidden,
         },
         timeoutMs,

@@ -80,7 +80,11 @@ export function proxyTransport(options: ProxyTransportOptions): Transport {
     // the handler's own task, not after a turn of the event loop.
     const raw = options.token === undefined ? undefined : valueOf(options.token);
     const token = raw instanceof Promise ? await raw : raw;
-    const body = JSON.stringify(token ? { updates: request.updates, token } : { updates: request.updates });
+    // The core's text as it is (built once, in C++); a request made
+    // elsewhere is serialized here. The token goes in before the closing
+    // brace, so the batch is not parsed or re-serialized for it.
+    const batch = request.body ?? JSON.stringify({ updates: request.updates });
+    const body = token ? `${batch.slice(0, -1)},"token":${JSON.stringify(token)}}` : batch;
     const nav = (globalThis as { navigator?: Navigator }).navigator;
     if (hidden && nav && typeof nav.sendBeacon === 'function') {
       try {

@@ -34,7 +34,27 @@ export interface WireRequest {
   updates: WireUpdate[];
   /** Serialized size of {"updates":[...]}. */
   bytes: number;
+  /**
+   * The proxy batch `{"updates":[...]}` exactly as the core built it (the
+   * built-in proxy transport sends this text unchanged). Absent when the
+   * client builds HoneyHive bodies instead (transport "honeyhive").
+   */
+  body?: string;
 }
+
+/**
+ * What the client's core built for the direct HoneyHive transport: per
+ * update, in the order of `updates`, its id, its event id and the body to
+ * PUT (`{"feedback":...}`, or `{"event_id","feedback"}` for legacy). A
+ * non-enumerable property of the requests the client makes, so the
+ * transport reads neither `updates` nor JSON. @internal
+ */
+export interface BuiltBodies {
+  ids: string[];
+  eventIds: string[];
+  bodies: string[];
+}
+export const UPDATE_BODIES: unique symbol = Symbol('trace-feedback.updateBodies');
 
 /**
  * Outcome of one update: HTTP status, 0 for a network error or timeout.

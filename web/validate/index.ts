@@ -2,6 +2,7 @@
 // carry, then the C++ core for every HoneyHive rule and cap.
 import type { FeedbackIssue } from '../errors.js';
 import { coreSync } from '../core/loader.js';
+import { validate } from '../core/boundary.js';
 import { toPlainJson, type PlainJson, type WalkLimits } from './plain.js';
 
 /**
@@ -89,8 +90,9 @@ export function checkFeedback(value: unknown, limits: CompiledLimits = DEFAULT_L
 /** The core's half, on a walk already done (the client's error path reuses it). */
 export function checkPlain(plain: PlainJson, limits: CompiledLimits = DEFAULT_LIMITS): Checked {
   if (!plain.complete) return { ok: false, errors: plain.issues, text: '' };
-  const core = JSON.parse(coreSync().validate_raw(plain.text, limits.json)) as ValidationResult;
-  const errors = plain.issues.length ? plain.issues.concat(core.errors) : core.errors;
+  const core = validate(coreSync(), plain.text, limits.json);
+  const found = core.ok ? [] : core.errors;
+  const errors = plain.issues.length ? plain.issues.concat(found) : found;
   return { ok: errors.length === 0, errors, text: plain.text };
 }
 

@@ -36,13 +36,23 @@ export interface PlainJson {
 
 type Container = Record<string, unknown> | unknown[];
 
+// One value still to read. Its path is made only when something needs it
+// (an issue, or the prefix of a container's children): building a string
+// per value cost more than the rest of the walk of a small feedback.
 interface Frame {
-  value: unknown;
-  path: string;
-  parent: Container | null;
+  /** Path of the container it is read from. */
+  base: string;
   key: string | number;
+  /** The container it is read from, and the copy it is written into. */
+  source: Record<string | number, unknown>;
+  parent: Container;
   objectDepth: number;
   arrayDepth: number;
+}
+
+function pathOf(frame: Frame): string {
+  const key = frame.key;
+  return typeof key === 'number' ? `${frame.base}.${key}` : `${frame.base}.${key.length > 200 ? key.slice(0, 200) + '...' : key}`;
 }
 
 // Marks the end of a container's children: it leaves the current path.
@@ -70,34 +80,39 @@ function className(value: object): string {
   }
 }
 
-function typeIssue(path: string, value: unknown, limits: WalkLimits): FeedbackIssue | undefined {
+function typeIssue(frame: Frame, value: unknown, limits: WalkLimits): FeedbackIssue | undefined {
   switch (typeof value) {
     case 'undefined':
-      return issue(path, 'unsupported_type', 'undefined would be dropped by JSON; leave the field out');
+      return issue(pathOf(frame), 'unsupported_type', 'undefined would be dropped by JSON; leave the field out');
     case 'function':
-      return issue(path, 'unsupported_type', 'a function cannot be sent as feedback');
+      return issue(pathOf(frame), 'unsupported_type', 'a function cannot be sent as feedback');
     case 'symbol':
-      return issue(path, 'unsupported_type', 'a symbol cannot be sent as feedback');
+      return issue(pathOf(frame), 'unsupported_type', 'a symbol cannot be sent as feedback');
     case 'bigint':
-      return issue(path, 'unsupported_type', 'a BigInt cannot be sent as JSON; convert it to a number or string');
+      return issue(pathOf(frame), 'unsupported_type', 'a BigInt cannot be sent as JSON; convert it to a number or string');
     case 'number':
       return Number.isFinite(value)
         ? undefined
-        : issue(path, 'non_finite_number', `${String(value)} is not a finite number; JSON would turn it into null`);
+        : issue(pathOf(frame), 'non_finite_number', `${String(value)} is not a finite number; JSON would turn it into null`);
     case 'string':
       if (value.length > limits.maxStringBytes) {
         return issue(
-          path,
+          pathOf(frame),
           'string_too_long',
           `string is at least ${value.length} bytes; at most ${limits.maxStringBytes} are allowed`,
         );
       }
       return wellFormed(value)
         ? undefined
-        : issue(path, 'lone_surrogate', 'string contains a lone UTF-16 surrogate, which is not valid Unicode');
+        : issue(pathOf(frame), 'lone_surrogate', 'string contains a lone UTF-16 surrogate, which is not valid Unicode');
     default:
       return undefined;
   }
+}
+
+/** An array item that failed keeps its index with a placeholder; an object's is left out. */
+function drop(frame: Frame): void {
+  if (Array.isArray(frame.parent)) frame.parent[frame.key as number] = placeholderFor(pathOf(frame));
 }
 
 function placeholderFor(path: string): unknown {
@@ -167,17 +182,18 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
   const pushChildren = (source: object, copy: Container, path: string, od: number, ad: number): boolean => {
     onPath.add(source);
     stack.push({ exit: source });
+    const from = source as Record<string | number, unknown>;
     if (Array.isArray(source)) {
       const arr = copy as unknown[];
       const length = source.length;
       for (let i = length - 1; i >= 0 && !stopped; i--) {
-        const childPath = `${path}.${i}`;
         if (!(i in source)) {
+          const childPath = `${path}.${i}`;
           add(issue(childPath, 'sparse_array', 'arrays must not have holes; JSON would fill them with null'));
           arr[i] = placeholderFor(childPath);
           continue;
         }
-        stack.push({ value: undefined, path: childPath, parent: arr, key: i, objectDepth: od, arrayDepth: ad });
+        stack.push({ base: path, key: i, source: from, parent: arr, objectDepth: od, arrayDepth: ad });
       }
     } else {
       const keys = Object.keys(source);
@@ -187,17 +203,17 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
       }
       for (let i = keys.length - 1; i >= 0 && !stopped; i--) {
         const key = keys[i] as string;
-        const childPath = `${path}.${key.length > 200 ? key.slice(0, 200) + '...' : key}`;
+        const frame: Frame = { base: path, key, source: from, parent: copy, objectDepth: od, arrayDepth: ad };
         if (key.length > limits.maxKeyBytes) {
-          add(issue(childPath, 'key_too_long', `key is at least ${key.length} bytes; at most ${limits.maxKeyBytes} are allowed`));
+          add(issue(pathOf(frame), 'key_too_long', `key is at least ${key.length} bytes; at most ${limits.maxKeyBytes} are allowed`));
           continue;
         }
         if (!spend(key.length + 3)) return false;
         if (!wellFormed(key)) {
-          add(issue(childPath, 'lone_surrogate', 'key contains a lone UTF-16 surrogate'));
+          add(issue(pathOf(frame), 'lone_surrogate', 'key contains a lone UTF-16 surrogate'));
           continue;
         }
-        stack.push({ value: undefined, path: childPath, parent: copy, key, objectDepth: od, arrayDepth: ad });
+        stack.push(frame);
       }
     }
     return true;
@@ -212,7 +228,6 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
 
   // Children are read from their parent when popped (not when pushed) so a
   // throwing getter is reported at its own path.
-  const sources = new Map<Container, object>([[root, value]]);
   while (stack.length > 0 && !stopped) {
     const top = stack.pop() as Frame | Exit;
     if ('exit' in top) {
@@ -224,40 +239,39 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
       break;
     }
     const frame = top;
-    const parent = frame.parent as Container;
-    const source = sources.get(parent) as Record<string | number, unknown>;
+    const parent = frame.parent as Record<string | number, unknown>;
     let child: unknown;
     try {
-      child = source[frame.key];
+      child = frame.source[frame.key];
     } catch {
-      add(issue(frame.path, 'getter_threw', 'reading this field threw'));
-      if (Array.isArray(parent)) parent[frame.key as number] = placeholderFor(frame.path);
+      add(issue(pathOf(frame), 'getter_threw', 'reading this field threw'));
+      drop(frame);
       continue;
     }
-    const set = (v: unknown) => {
-      (parent as Record<string | number, unknown>)[frame.key] = v;
-    };
-    const drop = () => {
-      if (Array.isArray(parent)) parent[frame.key as number] = placeholderFor(frame.path);
-    };
 
     if (typeof child !== 'object' || child === null) {
-      const bad = typeIssue(frame.path, child, limits);
+      // Common values first: no issue is possible for a boolean or a finite number.
+      if (typeof child === 'boolean' || (typeof child === 'number' && Number.isFinite(child))) {
+        parent[frame.key] = child;
+        continue;
+      }
+      const bad = typeIssue(frame, child, limits);
       if (bad) {
         add(bad);
-        drop();
+        drop(frame);
         // A dropped string still counts toward the total, as the core counted it.
         if (typeof child === 'string') spend(child.length + 2);
       } else if (typeof child !== 'string' || spend(child.length + 2)) {
-        set(child);
+        parent[frame.key] = child;
       }
       continue;
     }
+    const path = pathOf(frame);
 
     try {
       if (onPath.has(child)) {
-        add(issue(frame.path, 'circular_reference', 'this value contains itself; JSON cannot represent a cycle'));
-        drop();
+        add(issue(path, 'circular_reference', 'this value contains itself; JSON cannot represent a cycle'));
+        drop(frame);
         continue;
       }
       const isArray = Array.isArray(child);
@@ -266,25 +280,25 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
       if (isArray) {
         if (++ad > limits.maxArrayDepth) {
           add(
-            issue(frame.path, 'max_array_depth', `arrays are nested ${ad} levels deep here; HoneyHive allows at most ${limits.maxArrayDepth}`),
+            issue(path, 'max_array_depth', `arrays are nested ${ad} levels deep here; HoneyHive allows at most ${limits.maxArrayDepth}`),
           );
-          drop();
+          drop(frame);
           continue;
         }
       } else {
         const proto = Object.getPrototypeOf(child);
         if (proto !== Object.prototype && proto !== null) {
           add(
-            issue(frame.path, 'not_plain_object', `${className(child)} is not plain JSON data; convert it first (e.g. a Date to an ISO string)`),
+            issue(path, 'not_plain_object', `${className(child)} is not plain JSON data; convert it first (e.g. a Date to an ISO string)`),
           );
-          drop();
+          drop(frame);
           continue;
         }
         if (++od > limits.maxObjectDepth) {
           add(
-            issue(frame.path, 'max_object_depth', `objects are nested ${od} levels deep here; HoneyHive allows at most ${limits.maxObjectDepth}`),
+            issue(path, 'max_object_depth', `objects are nested ${od} levels deep here; HoneyHive allows at most ${limits.maxObjectDepth}`),
           );
-          drop();
+          drop(frame);
           continue;
         }
       }
@@ -293,19 +307,18 @@ export function toPlainJson(value: unknown, limits: WalkLimits): PlainJson {
         // Read once, checked before the copy is allocated or an index read.
         const length = (child as unknown[]).length;
         if (!(length >= 0 && length <= limits.maxNodes - nodes)) {
-          tooLarge(`${frame.path} has ${length} items; feedback holds at most ${limits.maxNodes} values`);
+          tooLarge(`${path} has ${length} items; feedback holds at most ${limits.maxNodes} values`);
           break;
         }
         copy = new Array(length);
       } else {
         copy = Object.create(null) as Record<string, unknown>;
       }
-      set(copy);
-      sources.set(copy, child);
-      pushChildren(child, copy, frame.path, od, ad);
+      parent[frame.key] = copy;
+      pushChildren(child, copy, path, od, ad);
     } catch {
-      add(issue(frame.path, 'getter_threw', 'reading this value threw (a Proxy trap or getter)'));
-      drop();
+      add(issue(path, 'getter_threw', 'reading this value threw (a Proxy trap or getter)'));
+      drop(frame);
     }
   }
 

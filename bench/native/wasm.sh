@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The native capture bench linked against the shipped wasm core
+# (build/wasm/libtf_core.a: -Oz -flto, no exceptions, as trace_feedback_core)
+# with the shipped link's allocator and libc replacements, run under Node.
+#   bash bench/native/wasm.sh [captures] [row...]
+# TF_BENCH_MALLOC=dlmalloc|emmalloc (default emmalloc, as shipped);
+# TF_BENCH_LIB=<dir with libtf_core.a> (default build/wasm), e.g. a build
+# dir configured with -DTF_HOT_OPT=-O2 to A/B optimisation levels.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+LIB=${TF_BENCH_LIB:-build/wasm}
+MALLOC=${TF_BENCH_MALLOC:-emmalloc}
+OPT=${TF_BENCH_OPT:--Oz}
+OUT=build/bench-wasm/$MALLOC$(echo "$LIB" | tr / _)
+mkdir -p "$OUT"
+if [ ! -f "$OUT/capture_bench.cjs" ] || [ "$LIB/libtf_core.a" -nt "$OUT/capture_bench.cjs" ] ||
+   [ bench/native/capture_bench.cpp -nt "$OUT/capture_bench.cjs" ]; then
+  em++ -std=c++17 $OPT -flto -fno-exceptions -DJSON_NOEXCEPTION -DTF_REPLACE_LIBC_PRINTF -DTF_REPLACE_LIBC_STRTO -DTF_BENCH_ONE_PASS \
+    -Isrc -isystem build/wasm/include \
+    bench/native/capture_bench.cpp bindings/libc_min.cpp bindings/strto_min.cpp "$LIB/libtf_core.a" \
+    $OPT -flto -sMALLOC="$MALLOC" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=1048576 \
+    -sTOTAL_STACK=65536 -sDISABLE_EXCEPTION_CATCHING=1 -sEXIT_RUNTIME=1 -o "$OUT/capture_bench.cjs"
+fi
+# Emscripten 3.1.6 would fetch() the .wasm by path, which Node refuses.
+node --no-experimental-fetch "$OUT/capture_bench.cjs" "$@"
