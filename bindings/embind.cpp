@@ -6,7 +6,6 @@
 #include <string>
 
 #include "client/client_core.hpp"
-#include "diff/diff.hpp"
 #include "feedback/json_api.hpp"
 #include "feedback/validate.hpp"
 
@@ -47,18 +46,12 @@ TF_ENGINE_METHOD(snapshot)
 TF_ENGINE_METHOD(restore)
 TF_ENGINE_METHOD(absorb)
 
-std::string diff_raw(const std::string& original, const std::string& edited,
-                     const std::string& options_json) {
-  return tf::diff::diff_json(original, edited, options_json);
-}
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trace_feedback) {
   using emscripten::function;
   function("validate_raw", &validate_raw);
   function("merge_raw", &merge_raw);
-  function("diff_raw", &diff_raw);
 
   emscripten::class_<tf::ClientCore>("ClientCore_raw")
       .constructor<const std::string&>()

@@ -56,7 +56,6 @@ export interface RawClientCore extends CoreHandle {
 export interface CoreModule {
   validate_raw(feedbackJson: string, limitsJson: string): string;
   merge_raw(intoJson: string, patchJson: string): string;
-  diff_raw(original: string, edited: string, optionsJson: string): string;
   ClientCore_raw: new (optionsJson: string) => RawClientCore;
 }
 

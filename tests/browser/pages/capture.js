@@ -47,6 +47,13 @@ const host = {
       },
     };
   },
+  // The client's diff module loads on attach; this stand-in is always there.
+  diffLoaded() {
+    return true;
+  },
+  loadDiff() {
+    return Promise.resolve();
+  },
   report(error, context) {
     window.reports.push({ name: error?.name, code: error?.code, message: String(error?.message ?? error), context, errors: error?.errors });
   },

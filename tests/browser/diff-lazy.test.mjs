@@ -1,0 +1,73 @@
+// The edit diff as its own module (trace_feedback_diff.wasm) in Chromium,
+// through the real proxy into the collector: createFeedback() fetches it only
+// on the first edit() (streamed) and replays the edit; a failed fetch goes to
+// onError and the next edit() retries, with no edit lost; a client's sync
+// diff() before loadDiff() names `await client.loadDiff()`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getEvent } from '../../collector/server.mjs';
+import { launchBrowser, openPage, startStack, waitFor } from './harness.mjs';
+
+let browser;
+let stack;
+before(async () => {
+  browser = await launchBrowser();
+  stack = await startStack();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function open(t, mode, { failFirstDiffFetch = false } = {}) {
+  const { eventId } = await stack.collector.client.seedSession(`diff ${mode}`);
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  let diffRequests = 0;
+  if (failFirstDiffFetch) {
+    await context.route('**/trace_feedback_diff.wasm', (route) => (++diffRequests === 1 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
+  }
+  const page = await openPage(context, `${stack.url}/tests/browser/pages/diff-lazy.html?mode=${mode}&event=${eventId}`);
+  await page.waitForFunction(() => window.result !== undefined);
+  const result = await page.evaluate(() => window.result);
+  assert.equal(result.failed, undefined, result.failed);
+  return { page, result, eventId };
+}
+
+test('createFeedback fetches the diff module on the first edit, streamed, and replays the edit', async (t) => {
+  const { page, result, eventId } = await open(t, 'lazy');
+  assert.equal(result.diffFetchedWithCore, 0, 'not fetched with the core');
+  assert.equal(result.editReturned, 'recorded');
+  assert.equal(result.diffFetches, 1);
+  assert.ok(result.streamed >= 2, 'core and diff module both compiled with instantiateStreaming');
+  assert.deepEqual(result.errors, []);
+  await waitFor(() => getEvent(stack.collector.db, eventId)?.feedback?.edits, { what: 'edit feedback in SQLite' });
+  const fb = getEvent(stack.collector.db, eventId).feedback;
+  assert.deepEqual(fb.edits, [{ at: 10, from: 'NYC', op: 'replace', value: 'New York' }]);
+  assert.equal(fb.edit_stats.edit_distance, 7);
+  assert.equal(fb.actions.edit_count, 1);
+  assert.equal(fb.rating, true);
+  assert.deepEqual(page.pageErrors, []);
+});
+
+test('a failed diff fetch goes to onError and the next edit retries; no edit is lost', async (t) => {
+  const { page, result, eventId } = await open(t, 'retry', { failFirstDiffFetch: true });
+  const failures = result.errors.filter((e) => e.code === 'wasm_load_failed');
+  assert.equal(failures.length, 1, JSON.stringify(result.errors));
+  assert.match(failures[0].message, /trace_feedback_diff\.wasm/);
+  assert.equal(result.diffFetches, 2, 'fetched again on the next use');
+  await waitFor(() => getEvent(stack.collector.db, eventId)?.feedback?.actions?.edit_count === 2, { what: 'both edits in SQLite' });
+  const fb = getEvent(stack.collector.db, eventId).feedback;
+  assert.deepEqual(fb.edits, [{ at: 10, from: 'NYC', op: 'replace', value: 'New York City' }], 'the later edit last: in order');
+  assert.deepEqual(page.pageErrors, []);
+});
+
+test("a client's sync diff() and edit() before loadDiff() throw not_initialized naming loadDiff", async (t) => {
+  const { page, result } = await open(t, 'sync');
+  assert.equal(result.syncError.name, 'TraceFeedbackError');
+  assert.equal(result.syncError.code, 'not_initialized');
+  assert.match(result.syncError.message, /await client\.loadDiff\(\)/);
+  assert.equal(result.syncEditError, 'not_initialized');
+  assert.deepEqual(result.afterLoad, [{ at: 10, from: 'NYC', op: 'replace', value: 'New York' }]);
+  assert.deepEqual(page.pageErrors, []);
+});
