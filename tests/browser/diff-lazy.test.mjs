@@ -5,14 +5,38 @@
 // diff() before loadDiff() names `await client.loadDiff()`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getEvent } from '../../collector/server.mjs';
 import { launchBrowser, openPage, startStack, waitFor } from './harness.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const served = [];
+// The single-file build from a bare static folder: the script and both .wasm side by side.
+const PAGE = `<!doctype html><meta charset="utf-8"><title>script tag</title>
+<script src="trace-feedback.js"></script>
+<script>
+  const q = new URLSearchParams(location.search);
+  window.errors = [];
+  const feedback = TraceFeedback.createFeedback({ endpoint: '/feedback', persistence: 'memory', onError: (e) => window.errors.push(e.code) });
+  feedback.edit(q.get('event'), 'I live in NYC.', 'I live in New York.');
+  window.result = feedback.ready.then(() => feedback.flush());
+</script>`;
 
 let browser;
 let stack;
 before(async () => {
   browser = await launchBrowser();
-  stack = await startStack();
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const routes = { '/static/index.html': (req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE) };
+  for (const f of ['trace-feedback.js', 'trace_feedback_core.wasm', 'trace_feedback_diff.wasm']) {
+    routes[`/static/${f}`] = (req, res) => {
+      served.push(f);
+      res.writeHead(200, { 'content-type': types[f.slice(f.lastIndexOf('.'))] }).end(readFileSync(join(ROOT, 'dist/browser', f)));
+    };
+  }
+  stack = await startStack({ routes });
 });
 after(async () => {
   await browser?.close();
@@ -69,5 +93,20 @@ test("a client's sync diff() and edit() before loadDiff() throw not_initialized 
   assert.match(result.syncError.message, /await client\.loadDiff\(\)/);
   assert.equal(result.syncEditError, 'not_initialized');
   assert.deepEqual(result.afterLoad, [{ at: 10, from: 'NYC', op: 'replace', value: 'New York' }]);
+  assert.deepEqual(page.pageErrors, []);
+});
+
+test('the single-file <script> build fetches the diff module from beside the script', async (t) => {
+  const { eventId } = await stack.collector.client.seedSession('diff script tag');
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await openPage(context, `${stack.url}/static/index.html?event=${eventId}`);
+  await page.waitForFunction(() => window.result !== undefined);
+  const report = await page.evaluate(() => window.result);
+  assert.equal(report.delivered, 1);
+  assert.ok(served.includes('trace_feedback_diff.wasm'), `served: ${served.join(', ')}`);
+  assert.deepEqual(await page.evaluate(() => window.errors), []);
+  await waitFor(() => getEvent(stack.collector.db, eventId)?.feedback?.edits, { what: 'edit feedback in SQLite' });
+  assert.deepEqual(getEvent(stack.collector.db, eventId).feedback.edits, [{ at: 10, from: 'NYC', op: 'replace', value: 'New York' }]);
   assert.deepEqual(page.pageErrors, []);
 });
