@@ -71,6 +71,16 @@ export interface FeedbackHandle<F extends object = Feedback> {
 
 type Call = (client: FeedbackClient) => unknown;
 
+/** Has the client's diff module loaded (by anyone: attach(), loadDiff())? A no-op diff is the sync probe. */
+function diffLoaded(client: FeedbackClient): boolean {
+  try {
+    client.diff('', '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Backoff of the automatic retry after a failed load: 1 s, 2 s, ... up to 1 min. */
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 60_000;
@@ -287,6 +297,7 @@ class Handle<F extends object> implements FeedbackHandle<F> {
       this.#editCalls.add(call);
       return this.#call(call) as Receipt | undefined;
     }
+    if (!this.#diffReady && this.#edits.length === 0) this.#diffReady = diffLoaded(client);
     if (this.#diffReady && this.#edits.length === 0) return this.#run(client, call) as Receipt | undefined;
     this.#edits.push(call);
     void this.#fetchDiff(client);

@@ -54,3 +54,12 @@ test('diffWasmUrl and diffWasmBinary are checked like wasmUrl and wasmBinary', a
   await assert.rejects(init({ diffWasmUrl: 42 }), (e) => e.code === 'invalid_options' && /diffWasmUrl/.test(e.message));
   await assert.rejects(init({ diffWasmBinary: 'bytes' }), (e) => e.code === 'invalid_options' && /diffWasmBinary/.test(e.message));
 });
+
+test('createFeedback: once the diff module is loaded (by loadDiff, attach or another client), edit() is synchronous at once', async (t) => {
+  const handle = createFeedback({ namespace: randomUUID(), persistence: 'memory', transport: ok, onError: () => {} });
+  t.after(() => handle.close());
+  const client = await handle.ready;
+  await client.loadDiff(); // loaded in this process already: resolves at once
+  const receipt = handle.edit(randomUUID(), 'Paris', 'Lyon');
+  assert.equal(typeof receipt?.updateId, 'string', 'a receipt, not a recorded call');
+});
