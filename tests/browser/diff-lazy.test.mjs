@@ -74,6 +74,14 @@ test('createFeedback fetches the diff module on the first edit, streamed, and re
   assert.deepEqual(page.pageErrors, []);
 });
 
+test('createFeedback: attach() fetches the diff module (editable answers need it) without any edit', async (t) => {
+  const { page, result } = await open(t, 'attach');
+  assert.equal(result.diffFetchedWithCore, 0, 'not fetched with the core');
+  assert.equal(result.diffFetches, 1, 'fetched once attach() wired the page');
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(page.pageErrors, []);
+});
+
 test('a failed diff fetch goes to onError and the next edit retries; no edit is lost', async (t) => {
   const { page, result, eventId } = await open(t, 'retry', { failFirstDiffFetch: true });
   const failures = result.errors.filter((e) => e.code === 'wasm_load_failed');
