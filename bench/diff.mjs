@@ -1,6 +1,7 @@
 // Figure 4, edit diff: an answer vs its edited version at 1, 10 and 100 KB
 // (fixed seed, ~2% of the words edited), trace-feedback's client.diff (C++
-// Myers in wasm, called through its public API: JSON in and out) against
+// Myers in its own module, trace_feedback_diff.wasm at -O3, loaded by
+// init(); called through the public API: UTF-8 in, typed result out) against
 // the JS diff libraries, in Chromium. Also checks that our edit_distance is
 // the minimal one (Myers' D, by fast-myers-diff and by jsdiff).
 import { openDriver } from './lib/pages.mjs';

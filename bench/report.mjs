@@ -182,7 +182,8 @@ build keeps \`-Oz\`. Below 10 µs would also need the receipt returned without J
 
 An ASCII answer (generated prose, fixed seed) and its edited copy with ~${Math.round(r.diff.editRate * 100)}% of the words replaced,
 deleted or inserted, diffed in Chromium. Ours is the public \`client.diff(original, edited)\` (C++ Myers on
-code points in wasm, strings and a JSON result across the boundary, at most 20 segments with text); the
+code points in its own module, \`trace_feedback_diff.wasm\` at \`-O3\`, which \`init()\` loads: the texts written
+into its memory as UTF-8, the result read from a few words and one text; at most 20 segments with text); the
 peers return their full diff. Median ms per diff (repetitions in parentheses), round-robin over the
 libraries within a time budget per library. Defaults everywhere (diff-match-patch: \`Diff_Timeout\` 1 s).
 
@@ -193,11 +194,9 @@ Exactness: the minimal distance (inserted + deleted characters) by fast-myers-di
 
 ${table(['size', 'minimal (fast-myers-diff)', 'jsdiff', 'ours', 'ours `exact`', 'equal'], ex)}
 ${d?.twiceFastestPeerAt10kAnd100k.met ? '' : `
-**Target missed** where the speed-up is below 2×. At 1 KB the fixed cost of the call dominates (strings
-copied into wasm as UTF-8, decoded to code points, the result built as JSON text and parsed by
-\`JSON.parse\`); the JS peers work on the UTF-16 string in place. At 10 KB fast-diff (Myers with
-common-prefix/suffix trimming, in JIT-compiled JS) is about as fast as our wasm Myers plus that
-boundary cost; the core's advantage only shows where D·N work dominates (100 KB).`}`);
+**Target missed** where the speed-up is below 2×. At 1 KB the fixed cost of the call dominates (the texts
+copied into wasm as UTF-8 and decoded to code points, the result objects built in JS); the JS peers work
+on the UTF-16 string in place and stop early on a common prefix and suffix.`}`);
   }
 
   // ---- 5. wire

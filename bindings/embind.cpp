@@ -22,7 +22,6 @@
 
 #include "client/client_core.hpp"
 #include "client/envelope.hpp"
-#include "diff/diff.hpp"
 #include "feedback/json_api.hpp"
 #include "feedback/merge.hpp"
 #include "feedback/validate.hpp"
@@ -112,18 +111,12 @@ double core_nextWake(int handle, double now) {
   return c ? c->nextWake(now) : -1;
 }
 
-std::string diff_raw(const std::string& original, const std::string& edited,
-                     const std::string& options_json) {
-  return tf::diff::diff_json(original, edited, options_json);
-}
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trace_feedback) {
   using emscripten::function;
   function("validate_raw", &validate_raw);
   function("merge_raw", &merge_raw);
-  function("diff_raw", &diff_raw);
 
   function("core_new", &core_new);
   function("core_delete", &core_delete);

@@ -2,10 +2,12 @@
 // The single-file browser build, for a <script> tag without a bundler:
 //   dist/browser/trace-feedback.js       IIFE, global `TraceFeedback` (+ <feedback-bar> registered)
 //   dist/browser/trace-feedback.esm.js   the same as one ES module (<script type="module">)
-//   dist/browser/trace_feedback_core.wasm beside them
+//   dist/browser/trace_feedback_core.wasm beside them, and
+//   dist/browser/trace_feedback_diff.wasm (the edit diff, fetched on first use)
 // Built from dist/ after tsc. Lazy parts are inlined (one file, one request
-// plus the .wasm). In the IIFE, import.meta.url (where the Emscripten glue
-// looks for the .wasm) becomes the script's own URL, read while it runs.
+// plus the .wasm files). In the IIFE, import.meta.url (where the Emscripten
+// glue and web/diff-wasm-url.ts look for their .wasm) becomes the script's
+// own URL, read while it runs: both files sit next to the script.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,8 +32,9 @@ await build({
   supported: { 'top-level-await': false },
 });
 await build({ ...common, format: 'esm', target: 'es2022', outfile: join(OUT, 'trace-feedback.esm.js') });
-copyFileSync(join(ROOT, 'dist/trace_feedback_core.wasm'), join(OUT, 'trace_feedback_core.wasm'));
-for (const f of ['trace-feedback.js', 'trace-feedback.esm.js', 'trace_feedback_core.wasm']) {
+const WASM = ['trace_feedback_core.wasm', 'trace_feedback_diff.wasm'];
+for (const f of WASM) copyFileSync(join(ROOT, 'dist', f), join(OUT, f));
+for (const f of ['trace-feedback.js', 'trace-feedback.esm.js', ...WASM]) {
   const p = join(OUT, f);
   console.log(`browser build: dist/browser/${f} ${statSync(p).size} B, ${gzipSync(readFileSync(p), { level: 9 }).length} B gzip`);
 }

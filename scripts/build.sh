@@ -30,7 +30,7 @@ fi
 if [ "$MODE" = lib ]; then
   step "WebAssembly module (build/wasm)"
   libs=(nlohmann)
-  targets=(--target trace_feedback_core)
+  targets=(--target trace_feedback_core --target trace_feedback_diff)
 else
   step "WebAssembly module and wasm test runner (build/wasm)"
   libs=(nlohmann catch2)
@@ -51,7 +51,8 @@ cmake --build build/wasm -j"$JOBS" "${targets[@]}"
 
 step "TypeScript (dist/)"
 mkdir -p dist
-cp build/wasm/trace_feedback_core.mjs build/wasm/trace_feedback_core.wasm dist/
+# The edit diff is its own module (trace_feedback_diff.wasm), fetched on first use.
+cp build/wasm/trace_feedback_core.mjs build/wasm/trace_feedback_core.wasm build/wasm/trace_feedback_diff.wasm dist/
 npx --no-install tsc -p tsconfig.json
-echo "built: $(ls -l dist/trace_feedback_core.wasm | awk '{print $5}') bytes of wasm"
+echo "built: $(ls -l dist/trace_feedback_core.wasm | awk '{print $5}') bytes of core wasm, $(ls -l dist/trace_feedback_diff.wasm | awk '{print $5}') of diff wasm"
 node scripts/build-browser.mjs  # the single-file <script> build (dist/browser/)

@@ -13,6 +13,7 @@ import type { CoreModule } from './core/module.js';
 import { Core, type Wire } from './core/boundary.js';
 import { TraceFeedbackError } from './errors.js';
 import type { HeaderSource } from './session.js';
+import { diffModule, loadDiffModule, type DiffLoadOptions } from './diff/loader.js';
 import { openQueueStore, type QueueStore, type StorageWarning } from './storage/index.js';
 import type { Transport } from './transport/types.js';
 import { compileLimits } from './validate/index.js';
@@ -68,9 +69,8 @@ const DEFAULT_TIMEOUT_MS = 15000;
  * client.enrichSpan({ eventId, feedback: { rating: true } });
  */
 export class FeedbackClient<F extends object = Feedback> {
-  readonly #module: CoreModule;
   readonly #core: Core;
-  readonly #diffOptions: string;
+  readonly #diffOptions: { edits: ClientOptions['edits']; load: DiffLoadOptions };
   readonly #events: ClientEvents<F>;
   readonly #api: CaptureApi;
   readonly #link: SessionLink<F>;
@@ -91,9 +91,9 @@ export class FeedbackClient<F extends object = Feedback> {
   /** Use init(); the constructor is for the library itself. @internal */
   constructor(module: CoreModule, options: ClientOptions<F>, transport: Transport, oneUpdatePerRequest: boolean) {
     options = checkOptions(options);
-    this.#module = module;
     const limits = compileLimits(options.limits);
-    this.#diffOptions = JSON.stringify(options.edits ?? {});
+    const { diffWasmUrl, diffWasmBinary } = options as DiffLoadOptions;
+    this.#diffOptions = { edits: options.edits, load: { diffWasmUrl, diffWasmBinary } };
     this.#events = new ClientEvents<F>(options.debug);
     // oneUpdatePerRequest is asked for by the direct HoneyHive transport
     // only (delivery/transport-for.ts): then the core builds its bodies.
@@ -127,6 +127,8 @@ export class FeedbackClient<F extends object = Feedback> {
       {
         enrich: (eventId, feedback) => this.#api.enqueue(eventId ?? '', feedback as Feedback, eventId === undefined ? 'sessionId' : 'eventId'),
         diff: (original, edited) => this.diff(original, edited),
+        diffLoaded: () => diffModule() !== undefined,
+        loadDiff: () => this.loadDiff(),
         report: (error, context) => this.#events.reportError(error, context),
       },
       { namespace: options.namespace, ...(options.capture ?? {}) },
@@ -252,12 +254,51 @@ export class FeedbackClient<F extends object = Feedback> {
     return this.#capture.edit(target, original, edited) as Receipt;
   }
 
-  /** Diff of an answer and its edited version, computed in the C++ core. */
+  /**
+   * Diff of an answer and its edited version, computed in C++ (the diff
+   * module, trace_feedback_diff.wasm). Synchronous once that module has
+   * loaded: `init()` loads it; with `createFeedback()` it loads on the first
+   * edit() or attach(), or `await client.loadDiff()`. Before, it throws
+   * TraceFeedbackError `not_initialized`.
+   */
   diff(original: string, edited: string): { edits: Array<Record<string, unknown>>; edit_stats: Record<string, number | boolean> } {
     this.#open('diff');
-    const r = JSON.parse(this.#module.diff_raw(String(original), String(edited), this.#diffOptions));
-    if (r.error) throw new TraceFeedbackError(r.error.code, r.error.message);
-    return r;
+    const m = diffModule();
+    if (!m) {
+      throw new TraceFeedbackError(
+        'not_initialized',
+        'the edit diff (trace_feedback_diff.wasm) is not loaded yet: `await client.loadDiff()` before diff() or edit()',
+      );
+    }
+    const r = m.run(String(original), String(edited), this.#diffOptions.edits);
+    if (!r.ok) throw new TraceFeedbackError('invalid_options', r.errors.map((e) => e.message).join('; '));
+    return r.value;
+  }
+
+  /**
+   * Loads the edit diff module (once per page; later calls share it), after
+   * which diff() and edit() are synchronous. `init()` has already loaded it;
+   * a client from `createFeedback()` loads it on the first edit() or
+   * attach(). A failed load rejects with TraceFeedbackError
+   * `wasm_load_failed`, goes to onError too, and the next call tries again.
+   *
+   * @example
+   * ```ts
+   * const client = await createFeedback({ endpoint: '/feedback' }).ready;
+   * await client.loadDiff();
+   * client.edit(eventId, original, edited); // synchronous from here on
+   * ```
+   */
+  loadDiff(): Promise<void> {
+    return loadDiffModule(this.#diffOptions.load).then(
+      () => undefined,
+      (e: unknown) => {
+        // Every caller gets the rejection; onError hears it too, so a
+        // background load (attach(), the facade's edit()) is never lost.
+        this.#events.emitError({ code: 'wasm_load_failed', message: e instanceof Error ? e.message : String(e), error: e });
+        throw e;
+      },
+    );
   }
 
   // ---- session linking ---------------------------------------------------

@@ -71,6 +71,16 @@ export interface FeedbackHandle<F extends object = Feedback> {
 
 type Call = (client: FeedbackClient) => unknown;
 
+/** Has the client's diff module loaded (by anyone: attach(), loadDiff())? A no-op diff is the sync probe. */
+function diffLoaded(client: FeedbackClient): boolean {
+  try {
+    client.diff('', '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Backoff of the automatic retry after a failed load: 1 s, 2 s, ... up to 1 min. */
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 60_000;
@@ -113,6 +123,12 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   readonly #delivered = new Set<(e: DeliveredEvent) => void>();
   readonly #stateListeners = new Set<() => void>();
   #recorded: Call[] = [];
+  /** Recorded calls that need the edit diff module (edit()). */
+  readonly #editCalls = new WeakSet<Call>();
+  /** edit() calls after the client loaded, waiting for the diff module, in order. */
+  #edits: Call[] = [];
+  #diffLoading: Promise<void> | undefined;
+  #diffReady = false;
   #loading: Promise<FeedbackClient> | undefined;
   #client: FeedbackClient | undefined;
   #sessionId: string | undefined;
@@ -155,8 +171,12 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   #load(): Promise<FeedbackClient> {
     if (!this.#loading) {
       this.#loading = import('./entry/start.js')
-        .then((m) => m.startClient(this.#options))
-        .then((client) => {
+        // Without the diff module: it loads on the first edit() or attach().
+        .then((m) => m.startClient(this.#options, { diff: false }))
+        .then(async (client) => {
+          // A recorded edit needs the diff: load it first, so the replay
+          // keeps the order of the calls (a failure is reported by loadDiff).
+          if (this.#recorded.some((c) => this.#editCalls.has(c))) await this.#fetchDiff(client);
           this.#client = client;
           this.#replay(client);
           // After the replay, so a UI re-reading its targets sees the replayed presses.
@@ -206,7 +226,32 @@ class Handle<F extends object> implements FeedbackHandle<F> {
   #replay(client: FeedbackClient): void {
     const calls = this.#recorded;
     this.#recorded = [];
-    for (const call of calls) this.#run(client, call);
+    for (const call of calls) {
+      // The diff did not load: the edit waits for the next try, not dropped.
+      if (this.#editCalls.has(call) && !this.#diffReady) this.#edits.push(call);
+      else this.#run(client, call);
+    }
+  }
+
+  /**
+   * Loads the diff module, then runs the edits waiting for it in order. A
+   * failed load (reported to onError by client.loadDiff) keeps them: the
+   * next edit(), attach(), flush() or close() tries again.
+   */
+  #fetchDiff(client: FeedbackClient): Promise<void> {
+    this.#diffLoading ??= client.loadDiff().then(
+      () => {
+        this.#diffReady = true;
+        this.#diffLoading = undefined;
+        const waiting = this.#edits;
+        this.#edits = [];
+        for (const call of waiting) this.#run(client, call);
+      },
+      () => {
+        this.#diffLoading = undefined;
+      },
+    );
+    return this.#diffLoading;
   }
 
   #run(client: FeedbackClient, call: Call): unknown {
@@ -246,7 +291,17 @@ class Handle<F extends object> implements FeedbackHandle<F> {
     return this.#call((c) => c.action(target, name) as Receipt);
   }
   edit(target: Target, original: string, edited: string): Receipt | undefined {
-    return this.#call((c) => c.edit(target, original, edited) as Receipt);
+    const call: Call = (c) => c.edit(target, original, edited) as Receipt;
+    const client = this.#client;
+    if (!client) {
+      this.#editCalls.add(call);
+      return this.#call(call) as Receipt | undefined;
+    }
+    if (!this.#diffReady && this.#edits.length === 0) this.#diffReady = diffLoaded(client);
+    if (this.#diffReady && this.#edits.length === 0) return this.#run(client, call) as Receipt | undefined;
+    this.#edits.push(call);
+    void this.#fetchDiff(client);
+    return undefined;
   }
   stateOf(target: Target): CapturedState | undefined {
     // A read: a bad target (e.g. an answer still streaming, id '') is not worth an onError per render.
@@ -261,6 +316,9 @@ class Handle<F extends object> implements FeedbackHandle<F> {
     return () => this.#stateListeners.delete(listener);
   }
   attach(root?: ParentNode): void {
+    // The DOM capture loads the diff module itself (for editable answers);
+    // this retries one that failed for edit() calls still waiting.
+    if (this.#client && this.#edits.length) void this.#fetchDiff(this.#client);
     this.#call((c) => c.attach(root));
   }
   detach(): void {
@@ -298,6 +356,7 @@ class Handle<F extends object> implements FeedbackHandle<F> {
 
   async flush(): Promise<FlushReport> {
     const client = await this.#load();
+    if (this.#edits.length) await this.#fetchDiff(client);
     return client.flush();
   }
 
@@ -305,13 +364,14 @@ class Handle<F extends object> implements FeedbackHandle<F> {
     if (this.#closed) return;
     this.#closed = true;
     const client = await this.#load();
+    if (this.#edits.length) await this.#fetchDiff(client);
     await client.close();
   }
 
   stats(): DeliveryStats {
     if (this.#client) return this.#client.stats();
     return {
-      queued: this.#recorded.length,
+      queued: this.#recorded.length + this.#edits.length,
       inFlight: 0,
       waitingForSession: 0,
       sent: 0,

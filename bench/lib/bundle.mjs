@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const WASM = join(ROOT, 'dist', 'trace_feedback_core.wasm');
+/** The edit diff module: fetched by the lazily loaded client (or the first edit), never up front. */
+export const DIFF_WASM = join(ROOT, 'dist', 'trace_feedback_diff.wasm');
 
 /** `import ... from 'trace-feedback'` resolves to this checkout's dist/, like an installed package. */
 const selfPackage = {
@@ -77,6 +79,10 @@ export async function bundleApp(entry, outdir, { minify = true, withWasm = false
     // up front exactly when the chunk holding the glue is.
     const glueUpFront = files.some((f) => f.initial && Object.keys(f.inputs).some((i) => i.endsWith('trace_feedback_core.mjs')));
     files.push({ file: basename(WASM), bytes: buf.length, gzip: gzip9(buf), initial: glueUpFront, wasm: true });
+    // Fetched next to the chunk (web/diff-wasm-url.ts), like the core's.
+    copyFileSync(DIFF_WASM, join(outdir, basename(DIFF_WASM)));
+    const diff = readFileSync(DIFF_WASM);
+    files.push({ file: basename(DIFF_WASM), bytes: diff.length, gzip: gzip9(diff), initial: false, wasm: true });
   }
   return { files, metafile: result.metafile, warnings: result.warnings };
 }

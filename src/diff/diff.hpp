@@ -3,7 +3,8 @@
 // When the user edits an answer in the page, the library records implicit
 // feedback (`actions.edited: true` plus an `edits` description). This is
 // the public face of src/diff/: a minimal Myers diff over code points,
-// grouped into readable segments, and its feedback JSON.
+// grouped into readable segments. Its feedback shape is feedback.hpp (no
+// JSON library: the standalone diff wasm uses it), its JSON feedback_json.hpp.
 #pragma once
 
 #include <cstddef>
@@ -11,8 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace tf::diff {
 
@@ -62,33 +61,5 @@ struct DiffResult {
 // Diffs two UTF-8 texts. Never fails; malformed bytes decode as U+FFFD.
 DiffResult diff(std::string_view original, std::string_view edited,
                 const DiffOptions& options = {});
-
-// The fields the library puts into feedback:
-//   {"edits": [{"op":"replace","at":10,"from":"NYC","value":"New York"}, ...],
-//    "edit_stats": {"edit_distance":.., "similarity":.., "inserted":..,
-//                   "deleted":.., "segments": <total>, "truncated": bool,
-//                   "exact": bool}}
-// An edit has "from" unless it is an insert and "value" unless it is a
-// delete. A text cut at max_segment_chars sets "truncated": true on the
-// edit and adds "from_len"/"value_len" (full lengths). Without
-// include_text, edits carry op, at, from_len and value_len only. Leaves
-// are never null and nesting stays within HoneyHive's feedback limits.
-nlohmann::json to_feedback(const DiffResult& result, const DiffOptions& options = {});
-
-// Error reported as data when options do not validate.
-struct OptionsError {
-  std::string path;     // the offending key, empty for the whole document
-  std::string message;
-};
-
-// Parses the binding's camelCase options object ({"maxSegments": 20,
-// "maxSegmentChars": 200, "includeText": true, "maxCost": 20000000});
-// empty text means defaults. Unknown keys are errors, so typos surface.
-bool parse_options(std::string_view options_json, DiffOptions& out, OptionsError& error);
-
-// Entry point for the wasm binding: to_feedback as JSON text, or
-// {"error":{"code":"invalid_options","message":"...","path":"..."}}.
-std::string diff_json(std::string_view original, std::string_view edited,
-                      std::string_view options_json);
 
 }  // namespace tf::diff

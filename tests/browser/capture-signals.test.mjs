@@ -145,6 +145,29 @@ test('edit: one debounced capture after typing stops, diffed against the text at
   assert.equal((await calls(page)).length, 2);
 });
 
+test('edit: waits for the diff module (a failed load retried by the edit), then sends, never throwing into the page', async (t) => {
+  const context = await suite.browser.newContext();
+  t.after(() => context.close());
+  const options = encodeURIComponent(JSON.stringify({ editDebounceMs: 200 }));
+  const page = await openPage(context, `${suite.web.url}/tests/browser/pages/capture.html?options=${options}&diff=pending&diffFail=1`);
+  await page.waitForFunction(() => window.capture !== undefined);
+  assert.equal(await page.evaluate(() => window.diffState.loads), 1, 'attach() asked for the module at once (that load fails)');
+  await page.click('#a3-edit');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' sharp');
+  await page.click('#elsewhere');
+  await page.waitForTimeout(600);
+  assert.equal((await calls(page)).length, 0, 'the edit waits for the module');
+  assert.equal(await page.evaluate(() => window.diffState.loads), 2, 'the edit retried the failed load');
+  await page.evaluate(() => window.releaseDiff());
+  await waitCalls(page, 1);
+  const [c] = await calls(page);
+  assert.equal(c.eventId, A3);
+  assert.deepEqual(c.feedback.edits, [{ op: 'insert', at: 23, value: ' sharp' }]);
+  assert.deepEqual(await page.evaluate(() => window.windowErrors), []);
+  assert.deepEqual(page.pageErrors, []);
+});
+
 test('edit: includeEditText false keeps lengths, not texts; blur flushes before the debounce', async (t) => {
   const page = await open(t, { includeEditText: false, editDebounceMs: 10000 });
   await page.click('#a3-edit');

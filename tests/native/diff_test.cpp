@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "diff/diff.hpp"
+#include "diff/feedback_json.hpp"
 #include "diff/utf8.hpp"
 
 using nlohmann::json;

@@ -31,6 +31,7 @@ test('npm pack ships the wasm, the JS and the types; an empty app can use it', a
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(dir, info.filename)], { cwd: app, stdio: 'pipe' });
   assert.ok(existsSync(join(app, 'node_modules/trace-feedback/dist/trace_feedback_core.wasm')));
+  assert.ok(existsSync(join(app, 'node_modules/trace-feedback/dist/trace_feedback_diff.wasm')));
 
   writeFileSync(join(app, 'use.mjs'), `
     import { init, validateFeedback, FeedbackValidationError } from 'trace-feedback';
@@ -44,12 +45,15 @@ test('npm pack ships the wasm, the JS and the types; an empty app can use it', a
     const receipt = client.enrichSpan({ eventId: '123e4567-e89b-12d3-a456-426614174000', feedback: { rating: true } });
     try { client.enrichSession({ feedback: { ground_truth: 1 } }); } catch (e) { results.thrown = e instanceof FeedbackValidationError && e.errors[0].code; }
     results.receipt = receipt;
+    results.diff = client.diff('I live in NYC.', 'I live in New York.').edits; // the diff module, read from the package
     const { createFeedback } = await import('trace-feedback');
     const { FeedbackClient } = await import('trace-feedback/full');
     await import('trace-feedback/element'); // registers nothing without customElements, throws nothing
     const handle = createFeedback({ namespace: 'pack-facade', transport: async (r) => r.updates.map((u) => ({ id: u.id, status: 200 })) });
     results.recorded = handle.enrichSpan({ eventId: '123e4567-e89b-12d3-a456-426614174001', feedback: { rating: false } }) === undefined;
     results.facadeClient = (await handle.ready) instanceof FeedbackClient;
+    // init() above loaded the diff module in this process: the facade's edit() is synchronous.
+    results.facadeEdit = typeof handle.edit('123e4567-e89b-12d3-a456-426614174001', 'Paris', 'Lyon')?.updateId === 'string';
     results.facadeFlush = await handle.flush();
     await handle.close();
     results.flush = await client.flush();
@@ -65,7 +69,9 @@ test('npm pack ships the wasm, the JS and the types; an empty app can use it', a
   assert.equal(printed.server, true, 'trace-feedback/server works from the tarball');
   assert.equal(printed.recorded, true, 'createFeedback records before load');
   assert.equal(printed.facadeClient, true, 'the facade resolves to the same FeedbackClient class trace-feedback/full exports');
-  assert.equal(printed.facadeFlush.delivered, 1);
+  assert.equal(printed.facadeFlush.delivered, 1, 'the facade flushed its edit (merged with the rating)');
+  assert.deepEqual(printed.diff, [{ at: 10, from: 'NYC', op: 'replace', value: 'New York' }]);
+  assert.equal(printed.facadeEdit, true);
 
   // The shipped .d.ts compile a strict usage file inside the app.
   writeFileSync(join(app, 'use.ts'), `

@@ -22,8 +22,12 @@ import { invalid, resolveTarget, type Resolved, type Target } from './targets.js
 export interface CaptureHost {
   /** Validates and queues; eventId undefined means the session. Throws FeedbackValidationError. */
   enrich(eventId: string | undefined, feedback: Record<string, unknown>): unknown;
-  /** Edit diff from the C++ core: { edits: [...], edit_stats: {...} }. */
+  /** Edit diff from the diff module: { edits: [...], edit_stats: {...} }; throws `not_initialized` before it has loaded. */
   diff(original: string, edited: string): DiffResult;
+  /** Has the diff module loaded (diff() is synchronous)? */
+  diffLoaded(): boolean;
+  /** Loads the diff module; a failure rejects and is already reported to onError. */
+  loadDiff(): Promise<void>;
   /** Errors from DOM event handlers; must not throw. */
   report(error: unknown, context: string): void;
 }

@@ -25,13 +25,55 @@ export class DomCapture {
   readonly #roots = new Map<Root, () => void>();
   readonly #lastComment = new WeakMap<Element, string>();
   #lastCopyButton = { key: '', at: -Infinity };
+  /** Edits waiting for the diff module (loading, or failed and retried on the next edit), in order. */
+  #waitingEdits: Array<{ el: Element; original: string; edited: string }> = [];
+  #diffLoading = false;
 
   constructor(core: CaptureCore) {
     this.#core = core;
     core.onState = (key, state) => this.#refresh(key, state);
-    this.#edits = new EditTracker(
-      (el, original, edited) => this.#fromDom(el, 'capture.edit', () => core.sendEdit(resolveTarget(el), original, edited)),
-      core.opts.editDebounceMs,
+    this.#edits = new EditTracker((el, original, edited) => this.#sendEdit(el, original, edited), core.opts.editDebounceMs);
+    // Editable answers need the diff module: fetch it now, while the user
+    // reads, not when the first edit is captured (a failure goes to onError
+    // and the first edit tries again).
+    this.#loadDiff();
+  }
+
+  /** Sends an edit once the diff module is there; never throws into the page. */
+  #sendEdit(el: Element, original: string, edited: string): void {
+    this.#waitingEdits.push({ el, original, edited });
+    if (this.#core.host.diffLoaded()) this.#drainEdits();
+    else this.#loadDiff();
+  }
+
+  #drainEdits(): void {
+    const waiting = this.#waitingEdits;
+    this.#waitingEdits = [];
+    for (const { el, original, edited } of waiting) {
+      this.#fromDom(el, 'capture.edit', () => this.#core.sendEdit(resolveTarget(el), original, edited));
+    }
+  }
+
+  #loadDiff(): void {
+    if (this.#diffLoading || this.#core.host.diffLoaded()) return;
+    this.#diffLoading = true;
+    let loading: Promise<void>;
+    try {
+      loading = this.#core.host.loadDiff();
+    } catch (e) {
+      this.#diffLoading = false;
+      this.#core.report(e, 'capture.edit');
+      return;
+    }
+    loading.then(
+      () => {
+        this.#diffLoading = false;
+        this.#drainEdits();
+      },
+      () => {
+        // Reported to onError by the client; the edits stay for the next try.
+        this.#diffLoading = false;
+      },
     );
   }
 

@@ -30,7 +30,6 @@ export type CoreHandle = number;
 export interface CoreModule {
   validate_raw(feedbackJson: string, limitsJson: string): string;
   merge_raw(intoJson: string, patchJson: string): string;
-  diff_raw(original: string, edited: string, optionsJson: string): string;
   core_new(optionsJson: string): CoreHandle;
   core_delete(core: CoreHandle): void;
   core_status(core: CoreHandle): string;

@@ -6,17 +6,31 @@
 import { FeedbackClient, transportFor, type Feedback } from '../client.js';
 import { loadCore as loadCoreNow, type LoadOptions } from '../core/loader.js';
 import type { CoreModule } from '../core/module.js';
+import { loadDiffModule } from '../diff/loader.js';
 import { validateFeedback } from '../validate/index.js';
 import type { InitOptions } from './options.js';
 import { registerValidator } from './validate.js';
 
 registerValidator(validateFeedback);
 
-/** Loads the core (cached) and starts one client; what `init()` resolves to. */
-export async function startClient<F extends object = Feedback>(options: InitOptions<F>): Promise<FeedbackClient<F>> {
+/**
+ * Loads the core (cached) and starts one client; what `init()` resolves to.
+ * With `diff` (init()), the edit diff module loads in parallel and is
+ * awaited too, so the client's edit() and diff() are synchronous; the lean
+ * facade passes false and loads it on the first edit() or attach().
+ */
+export async function startClient<F extends object = Feedback>(
+  options: InitOptions<F>,
+  { diff = true }: { diff?: boolean } = {},
+): Promise<FeedbackClient<F>> {
   const { transport, oneUpdatePerRequest } = transportFor(options as InitOptions);
+  // Settled, not awaited as a rejection: a broken diff file must not stop
+  // ratings and comments. The client retries it below, which reports the
+  // failure to onError (diff() then names `await client.loadDiff()`).
+  const diffLoad = diff ? loadDiffModule(options).then(() => true, () => false) : undefined;
   const module = await loadCoreNow(options);
   const client = new FeedbackClient<F>(module, options, transport, oneUpdatePerRequest);
+  if (diffLoad && !(await diffLoad)) await client.loadDiff().catch(() => {});
   await client.start(options);
   return client;
 }

@@ -4,6 +4,7 @@
 // the diff never runs per keystroke.
 import { useEffect, useRef, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
 import type { CapturedDetail } from '../entry/answer-state.js';
+import { useFeedback } from './context.js';
 import { useFeedbackFor } from './use-feedback-for.js';
 
 /**
@@ -37,6 +38,23 @@ export interface EditableAnswerProps extends Omit<TextareaHTMLAttributes<HTMLTex
  */
 export function EditableAnswer({ eventId, original, debounceMs = 1000, onChange, onCaptured, children, onBlur, ...rest }: EditableAnswerProps): ReactNode {
   const { edit } = useFeedbackFor(eventId, onCaptured);
+  const handle = useFeedback();
+  // As attach() does for editable answers in the DOM: fetch the edit diff
+  // module while the user reads (once the client is here, never before), so
+  // the edit is diffed and counted when typing stops, not recorded first.
+  useEffect(() => {
+    let asked = false;
+    const warm = () => {
+      if (asked || !handle.client) return;
+      asked = true;
+      handle.client.loadDiff().catch(() => {}); // a failure is on onError; the edit retries
+    };
+    warm();
+    const off = handle.onStateChange(warm);
+    return () => {
+      off();
+    };
+  }, [handle]);
   const [text, setText] = useState(original);
   const sentText = useRef(original);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);

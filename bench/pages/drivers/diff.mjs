@@ -1,5 +1,5 @@
 // The edit-diff contenders in one page: trace-feedback's client.diff (C++
-// Myers in wasm) and the JS diff libraries.
+// Myers in trace_feedback_diff.wasm, which init() loads) and the JS diff libraries.
 import { init } from 'trace-feedback';
 import { diffChars } from 'diff';
 import fastDiff from 'fast-diff';

@@ -47,11 +47,38 @@ const host = {
       },
     };
   },
+  // The client's diff module loads on attach; this stand-in is there at
+  // once, or with ?diff=pending when the test calls window.releaseDiff()
+  // (and ?diffFail=n: the first n loads reject, as a failed fetch does).
+  diffLoaded() {
+    return window.diffState.loaded;
+  },
+  loadDiff() {
+    const st = window.diffState;
+    st.loads++;
+    if (st.loaded) return Promise.resolve();
+    if (st.failures > 0) {
+      st.failures--;
+      return Promise.reject(new Error('diff module fetch failed (test)'));
+    }
+    return st.pending;
+  },
   report(error, context) {
     window.reports.push({ name: error?.name, code: error?.code, message: String(error?.message ?? error), context, errors: error?.errors });
   },
 };
 
+let releaseDiff;
+window.diffState = {
+  loaded: params.get('diff') !== 'pending',
+  failures: Number(params.get('diffFail') ?? 0),
+  loads: 0,
+  pending: new Promise((r) => (releaseDiff = r)),
+};
+window.releaseDiff = () => {
+  window.diffState.loaded = true;
+  releaseDiff();
+};
 window.FeedbackValidationError = FeedbackValidationError;
 window.capture = new Capture(host, JSON.parse(params.get('options') ?? '{}'));
 if (params.get('attach') !== '0') window.capture.attach(document);
