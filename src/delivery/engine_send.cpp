@@ -220,9 +220,12 @@ ResultOutcome Engine::on_result(std::string_view request_id,
     removed = removed || s_.queue[*at].removed;
   }
   if (removed) {
-    s_.queue.erase(std::remove_if(s_.queue.begin(), s_.queue.end(),
-                                  [](const Entry& e) { return e.removed; }),
-                   s_.queue.end());
+    std::vector<Entry> kept;
+    kept.reserve(s_.queue.size());
+    for (auto& e : s_.queue) {
+      if (!e.removed) kept.push_back(std::move(e));
+    }
+    s_.queue = std::move(kept);
   }
   return out;
 }
