@@ -32,10 +32,10 @@ static std::string result_text(const Issues& issues) {
 }
 
 std::string validate_json(std::string_view feedback_json, const Limits& limits) {
+  // The capture path's one pass: the same issues as parse, then validate.
   Issues issues;
-  const json value = parse_feedback_text(feedback_json, limits, issues);
-  if (!issues.empty()) return result_text(issues);
-  return result_text(validate_feedback(value, limits));
+  parse_and_validate_feedback(feedback_json, limits, issues);
+  return result_text(issues);
 }
 
 std::string merge_json(std::string_view into_json, std::string_view patch_json) {
