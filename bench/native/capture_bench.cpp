@@ -17,9 +17,9 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <string>
+#include <cstdlib>
 #include <ctime>
+#include <string>
 #include <vector>
 
 #ifdef __EMSCRIPTEN__
