@@ -17,12 +17,13 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <string>
+#include <cstdlib>
 #include <ctime>
+#include <string>
 #include <vector>
 
 #ifdef __EMSCRIPTEN__
+#include <emscripten/em_macros.h>  // EMSCRIPTEN_KEEPALIVE, which em_js.h uses
 #include <emscripten/em_js.h>
 // Node's CPU time of the process (µs): wasm has no thread CPU clock.
 EM_JS(double, tf_bench_cpu_us, (), {

@@ -127,6 +127,7 @@ class Engine {
     std::string last_cause;  // why the last attempt failed, "" if none
     std::size_t bytes = 0;
     std::string request_id;  // non-empty while in flight
+    bool removed = false;    // settled out; on_result drops it before returning
   };
 
   // Everything restore() replaces, kept together so that a failed load

@@ -129,10 +129,13 @@ void Engine::settle(std::size_t index, const UpdateResult& r, int64_t now, int64
   e.last_status = r.status;
   e.last_cause = r.cause.empty() ? describe_failure(r.status, r.code) : bounded_cause(r.cause);
   const std::string id = e.id;
+  // Taken out of its slot, which on_result drops with the others in one
+  // pass: erasing each from the middle of the queue would shift the rest
+  // once per settled update (O(n^2) per request as the queue grows).
   auto extract = [&]() {
     Entry moved = std::move(s_.queue[index]);
+    s_.queue[index].removed = true;
     s_.queued_bytes -= moved.bytes;
-    s_.queue.erase(s_.queue.begin() + static_cast<std::ptrdiff_t>(index));
     return moved;
   };
   const auto cls = r.code == "unknown_event" ? StatusClass::unknown_event : classify_status(r.status);
@@ -192,10 +195,17 @@ ResultOutcome Engine::on_result(std::string_view request_id,
   out.known_request = true;
   const std::vector<std::string> ids = std::move(it->second);
   s_.in_flight.erase(it);
-  for (const auto& id : ids) {
-    const auto e =
-        std::find_if(s_.queue.begin(), s_.queue.end(), [&](const Entry& x) { return x.id == id; });
-    if (e == s_.queue.end() || e->request_id != request_id) continue;
+  // One pass over the queue finds this request's updates (a handful),
+  // instead of one scan of the whole queue per update.
+  std::vector<std::size_t> mine;
+  for (std::size_t i = 0; i < s_.queue.size(); ++i) {
+    if (s_.queue[i].request_id == request_id) mine.push_back(i);
+  }
+  bool removed = false;
+  for (const auto& id : ids) {  // in the request's order: outcomes, dead letters, jitter
+    const auto at = std::find_if(mine.begin(), mine.end(),
+                                 [&](std::size_t i) { return s_.queue[i].id == id; });
+    if (at == mine.end()) continue;
     // An update the response did not mention is treated as not delivered:
     // resending it is safe, losing it is not.
     UpdateResult missing{id, 0, "", "", "the answer did not mention this update"};
@@ -206,7 +216,16 @@ ResultOutcome Engine::on_result(std::string_view request_id,
         break;
       }
     }
-    settle(static_cast<std::size_t>(e - s_.queue.begin()), *r, now, wall, out);
+    settle(*at, *r, now, wall, out);
+    removed = removed || s_.queue[*at].removed;
+  }
+  if (removed) {
+    std::vector<Entry> kept;
+    kept.reserve(s_.queue.size());
+    for (auto& e : s_.queue) {
+      if (!e.removed) kept.push_back(std::move(e));
+    }
+    s_.queue = std::move(kept);
   }
   return out;
 }

@@ -10,13 +10,12 @@ namespace tf {
 
 namespace {
 
-// One walk for both overloads, so the merge rule is written once. Patch is
-// `const json` (leaves copied: std::move of a const value copies) or
-// `json` (leaves moved). With `count`, the change of into's serialized
+// One walk for both overloads, so the merge rule is written once; leaves
+// of `patch` are moved. With `count`, the change of into's serialized
 // size is summed: a new member adds its key, colon, value and, unless it
 // is the first, a comma; a replaced value adds the difference.
-template <typename Patch>
-std::ptrdiff_t merge_walk(nlohmann::json& into, Patch& patch, bool count) {
+std::ptrdiff_t merge_walk(nlohmann::json& into, nlohmann::json& patch, bool count) {
+  using Patch = nlohmann::json;
   auto size = [](const nlohmann::json& v) { return static_cast<std::ptrdiff_t>(serialized_size(v)); };
   std::ptrdiff_t delta = 0;
   // Explicit work list instead of recursion: validated feedback is at most
@@ -53,7 +52,10 @@ std::ptrdiff_t merge_walk(nlohmann::json& into, Patch& patch, bool count) {
 }  // namespace
 
 void merge_feedback(nlohmann::json& into, const nlohmann::json& patch) {
-  merge_walk(into, patch, false);
+  // Copy, then the moving walk: one instantiation of it in the module
+  // (this overload is off the capture path: retargets, merge_json).
+  nlohmann::json copy = patch;
+  merge_walk(into, copy, false);
 }
 
 std::ptrdiff_t merge_feedback(nlohmann::json& into, nlohmann::json&& patch) {

@@ -47,46 +47,59 @@ std::size_t number_size(const nlohmann::json& v) {
   return static_cast<std::size_t>(end - buf.data());
 }
 
+// A value that is neither object nor array.
+std::size_t leaf_size(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::string:
+      return string_size(v.get_ref<const std::string&>());
+    case nlohmann::json::value_t::boolean:
+      return v.get<bool>() ? 4 : 5;
+    case nlohmann::json::value_t::null:
+    case nlohmann::json::value_t::discarded:
+      return 4;
+    case nlohmann::json::value_t::binary:
+      return v.dump().size();  // never produced by our parsing
+    default:
+      return number_size(v);
+  }
+}
+
 }  // namespace
 
 std::size_t serialized_size(const std::string& text) { return string_size(text); }
 std::size_t serialized_size(std::string_view text) { return string_size(text); }
 
 std::size_t serialized_size(const nlohmann::json& value) {
+  // Scalars are counted where they are met; only nested containers wait
+  // in the work list, so a scalar or a flat object allocates nothing (this
+  // runs on every capture, and on every value a merge replaces).
+  if (!value.is_structured()) return leaf_size(value);
   std::size_t total = 0;
-  std::vector<const nlohmann::json*> work{&value};
-  while (!work.empty()) {
-    const nlohmann::json* v = work.back();
-    work.pop_back();
-    switch (v->type()) {
-      case nlohmann::json::value_t::object:
-        total += 2 + (v->empty() ? 0 : v->size() - 1);  // braces, commas
-        for (auto it = v->begin(); it != v->end(); ++it) {
-          total += string_size(it.key()) + 1;  // key and colon
+  std::vector<const nlohmann::json*> work;
+  const nlohmann::json* v = &value;
+  while (true) {
+    total += 2 + (v->empty() ? 0 : v->size() - 1);  // brackets, commas
+    if (v->is_object()) {
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        total += string_size(it.key()) + 1;  // key and colon
+        if (it.value().is_structured()) {
           work.push_back(&it.value());
+        } else {
+          total += leaf_size(it.value());
         }
-        break;
-      case nlohmann::json::value_t::array:
-        total += 2 + (v->empty() ? 0 : v->size() - 1);
-        for (const auto& item : *v) work.push_back(&item);
-        break;
-      case nlohmann::json::value_t::string:
-        total += string_size(v->get_ref<const std::string&>());
-        break;
-      case nlohmann::json::value_t::boolean:
-        total += v->get<bool>() ? 4 : 5;
-        break;
-      case nlohmann::json::value_t::null:
-      case nlohmann::json::value_t::discarded:
-        total += 4;
-        break;
-      case nlohmann::json::value_t::binary:
-        total += v->dump().size();  // never produced by our parsing
-        break;
-      default:
-        total += number_size(*v);
-        break;
+      }
+    } else {
+      for (const auto& item : *v) {
+        if (item.is_structured()) {
+          work.push_back(&item);
+        } else {
+          total += leaf_size(item);
+        }
+      }
     }
+    if (work.empty()) break;
+    v = work.back();
+    work.pop_back();
   }
   return total;
 }

@@ -17,14 +17,18 @@ class DomBuilder {
  public:
   DomBuilder(json& root, ParseObserver* observer) : root_(root), observer_(observer) {}
 
-  bool null() { return scalar(nullptr); }
-  bool boolean(bool v) { return scalar(v); }
-  bool number_integer(json::number_integer_t v) { return scalar(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return scalar(v); }
-  bool number_float(json::number_float_t v, const json::string_t& /*text*/) { return scalar(v); }
+  // Every scalar becomes a json first and is placed by one function: one
+  // copy of the placing code in the module, not one per scalar type.
+  bool null() { return scalar(json(nullptr)); }
+  bool boolean(bool v) { return scalar(json(v)); }
+  bool number_integer(json::number_integer_t v) { return scalar(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return scalar(json(v)); }
+  bool number_float(json::number_float_t v, const json::string_t& /*text*/) {
+    return scalar(json(v));
+  }
   // Copied, not moved: the lexer reuses its buffer's capacity.
-  bool string(json::string_t& v) { return scalar(v); }
-  bool binary(json::binary_t& v) { return scalar(std::move(v)); }  // never from JSON text
+  bool string(json::string_t& v) { return scalar(json(v)); }
+  bool binary(json::binary_t& v) { return scalar(json(std::move(v))); }  // never from JSON text
 
   bool start_object(std::size_t /*len*/) { return open(json::value_t::object); }
   bool start_array(std::size_t /*len*/) { return open(json::value_t::array); }
@@ -51,31 +55,29 @@ class DomBuilder {
  private:
   int depth() const { return static_cast<int>(stack_.size()); }
 
-  template <typename Value>
-  json* place(Value&& v) {
+  json* place(json&& v) {
     if (stack_.empty()) {
-      root_ = json(std::forward<Value>(v));
+      root_ = std::move(v);
       return &root_;
     }
     if (stack_.back()->is_array()) {
       auto& items = *stack_.back()->get_ptr<json::array_t*>();
-      items.emplace_back(std::forward<Value>(v));
+      items.push_back(std::move(v));
       return &items.back();
     }
-    *member_ = json(std::forward<Value>(v));
+    *member_ = std::move(v);
     return member_;
   }
 
-  template <typename Value>
-  bool scalar(Value&& v) {
-    const json* placed = place(std::forward<Value>(v));
+  bool scalar(json&& v) {
+    const json* placed = place(std::move(v));
     if (observer_) observer_->scalar(*placed, depth());
     return true;
   }
 
   bool open(json::value_t type) {
     if (observer_) observer_->open(type == json::value_t::object, depth());
-    stack_.push_back(place(type));
+    stack_.push_back(place(json(type)));
     return true;
   }
 

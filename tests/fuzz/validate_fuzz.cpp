@@ -26,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)tf::validate_json(text, limits);
   // The one-pass capture check answers exactly as parse then validate.
-  for (const auto* l : {&limits, static_cast<const tf::Limits*>(nullptr)}) {
-    const tf::Limits use = l ? *l : tf::Limits{};
+  for (const tf::Limits& use : {limits, tf::Limits{}}) {
     tf::Issues two;
     const auto a = tf::parse_feedback_text(text, use, two);
     if (two.empty()) two = tf::validate_feedback(a, use);
