@@ -172,6 +172,36 @@ six files a capture runs through gains nothing measurable (+0.5 KB), because the
 build keeps \`-Oz\`. Below 10 µs would also need the receipt returned without JSON.`}`);
   }
 
+  // ---- 3b. the core alone
+  const nc = r.nativeCapture;
+  if (nc && (nc.native || nc.wasm)) {
+    const DESC = {
+      client_capture: '`ClientCore::capture`: what the binding runs (parse + every rule + enqueue + the envelope)',
+      one_pass: '`parse_and_validate_feedback` (the text parsed, every rule checked in the same pass)',
+      parse: '`parse_json_text` alone',
+      validate: '`validate_feedback` alone (a walk over a parsed value)',
+      enqueue: '`Engine::enqueue` alone (merge into the answer\'s pending update)',
+      one_pass_enqueue_move: 'one pass + `enqueue(json&&)` (capture without the envelope)',
+      result_text: 'the JSON receipt capture built before the envelope (json + dump), alone: what the compact receipt saves',
+    };
+    const by = (list, row) => list?.find((x) => x.row === row);
+    const us = (x) => (x ? `${n(x.medianCpuNs / 1000, 2)} µs` : '—');
+    const rows = nc.rows.map((row) => [DESC[row] ?? row, us(by(nc.native, row)), us(by(nc.wasm, row)), by(nc.wasm, row) ? n(by(nc.wasm, row).p99CpuNs / 1000, 2) : '—']);
+    out.push(`### The core alone
+
+\`bench/native/capture_bench.cpp\` times the C++ half of a capture with no JavaScript around it, over the same
+feedback (\`copy_count\` 1..7) on 50 answers, ${int(nc.captures)} captures, with delivery running (every 500 captures the
+requests are answered 200 and \`take_ready\` runs): natively (\`build/native\`, -O2) and linked against the
+shipped \`-Oz\` wasm core in Node (\`bench/native/wasm.sh\`). CPU time per capture (thread CPU natively,
+\`process.cpuUsage()\` in Node), median over batches of 50.${nc.nativeError ? ` Native: ${nc.nativeError}.` : ''}${nc.wasmError ? ` Wasm: ${nc.wasmError}.` : ''}
+
+${table(['row', 'native median', 'wasm -Oz median', 'wasm -Oz p99 µs'], rows)}
+
+The gap between the two columns is the price of \`-Oz\` in wasm (no inlining of nlohmann's and libc++'s
+templates); the gap between \`ClientCore::capture\` in wasm and the browser figure above is the JavaScript
+side (the walk that turns the page's object into JSON text, the string copy into wasm, the receipt).`);
+  }
+
   // ---- 4. diff
   if (r.diff?.results) {
     const libs = Object.keys(r.diff.results[0].libs);

@@ -15,6 +15,7 @@ import { measureWire } from './wire.mjs';
 import { measureMemory } from './memory.mjs';
 import { renderMarkdown } from './report.mjs';
 import { measureProxy } from './proxy.mjs';
+import { measureNativeCapture } from './native-capture.mjs';
 
 const started = Date.now();
 const TOTAL_BUDGET_MS = 8.5 * 60_000; // leaves a margin under the 10 minutes
@@ -73,6 +74,8 @@ try {
   await browser.close();
   await net.close();
 }
+log('native capture: the core alone, natively and in the -Oz wasm');
+results.nativeCapture = measureNativeCapture({ captures: quick ? 5000 : 60_000, log });
 log('proxy: throughput against a 20 ms upstream');
 try {
   results.proxy = await measureProxy({ quick, log });
