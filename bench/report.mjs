@@ -91,19 +91,29 @@ ${table(['part', 'minified bytes', 'gzip bytes'], [
     ['our JS (web/ compiled: client, capture, storage, transports, validation walk)', int(b.ourJs.minified), `${int(b.ourJs.gzip)} (total JS gzip minus the Emscripten glue bundled alone)`],
     ['Emscripten JS glue (trace_feedback_core.mjs, Embind runtime)', int(b.emscriptenJs.minified), int(b.emscriptenJs.gzip)],
     ['wasm (trace_feedback_core.wasm)', int(b.wasm.bytes), int(b.wasm.gzip)],
+    ...(b.diffWasm ? [['edit diff wasm (trace_feedback_diff.wasm: fetched by `init()`, by `createFeedback()` only on the first edit or `attach()`)', int(b.diffWasm.bytes), int(b.diffWasm.gzip)]] : []),
     ['**total**', int(ours.total.bytes), `**${int(ours.total.gzip)}** (${kb(ours.total.gzip)} KB)`],
   ])}
 ${r.size.met ? '' : `
-**Target missed** by ${int(ours.gzip - r.size.targetBytes)} B: ${kb(ours.gzip)} KB against 40 KB. The wasm alone
-(${kb(b.wasm.gzip)} KB gzip) is over the whole budget: it carries nlohmann::json (parser, serializer,
-\`std::map\` objects) and libc++ strings/containers for validation, merge, the delivery engine, its snapshot
-format and the Myers diff. Our JS (${kb(b.ourJs.gzip)} KB) is larger than all of posthog-js-lite's
-because \`init\` pulls in DOM capture, three storage back ends, Web Locks ownership and both transports.
-Tried and kept (each measured on the total, in CMakeLists.txt next to its flag): a strtod/strtoll/strtoull
+**Target missed** by ${int(ours.gzip - r.size.targetBytes)} B: ${kb(ours.gzip)} KB against 40 KB. The core wasm alone
+(${kb(b.wasm.gzip)} KB gzip) is over the whole budget: it carries nlohmann::json (its value type, \`std::map\`
+objects, the serializer${r.size.parserOwn ? '' : ' and the parser'}) and libc++ strings/containers for validation, merge, the delivery engine and
+its snapshot format. Our JS (${kb(b.ourJs.gzip)} KB) is larger than all of posthog-js-lite's because the client
+carries DOM capture, three storage back ends, Web Locks ownership, both transports and the value walk that
+turns hostile page objects into JSON text.
+Tried and kept, earlier (each measured on the total, in CMakeLists.txt next to its flag): a strtod/strtoll/strtoull
 shim instead of musl's long-double parser (−7,059 B), one sax_parse DOM builder (−1,748 B), emmalloc
 (−2,270 B), Closure on the glue (−984 B), binaryen 132 \`wasm-opt -Oz\` after the link (−579 B): 91,920 →
-79,280 B gzip. Flags cannot reach 40 KB: the rest is the structure (a lazy loader, DOM capture and the diff
-out of the default path).
+79,280 B gzip; the correctness work of issue 11 then added ~9 KB back (88,592 B at the start of the lean
+redesign). In the redesign: Embind free functions over an integer handle instead of \`class_<ClientCore>\`
+(glue 7,876 → 5,598 B gzip, wasm a wash; \`bindings/embind.cpp\`); the edit diff out of the core into its own
+module (core wasm −4.1 KB) built \`-O3\` for the diff target${b.diffWasm ? ` (${int(b.diffWasm.gzip)} B gzip, with a bump arena instead of an allocator)` : ''}, fetched
+by \`init()\` beside the core but by \`createFeedback()\` only when an answer is edited, so the total of all files
+grew by about the difference while the default path shrank; DOM capture in its own chunk loaded by the first
+\`attach()\`. The one envelope across the boundary and the client split into modules cost ~1.2 KB of JS.
+Tried and not kept: the direct HoneyHive transport behind a dynamic \`import()\` (esbuild's extra shared chunks
+cost more than the 731 B it moves), \`-O2\` on the hot sources (+1,228 B gzip, no faster at \`-Oz\`'s LTO).
+40 KB would take a core without nlohmann's containers and a JS client of half its size: not flags, a rewrite.
 \`tests/js/size-budget.test.mjs\` fails on any regression past the measured size plus a small margin and
 prints the gap to 40 KB.`}${r.size.upFrontMet ? '' : `
 
@@ -158,18 +168,16 @@ property set (device, page, session, campaign) and persists state synchronously;
 persists its whole queue to localStorage on every capture, which grows while the queue waits to flush.` : `
 **The ≥ 3× posthog target is missed**: ${x(c?.atLeast3xCheaperThanPosthog.ratio)}.`}
 ${c?.medianUnder10us.met ? '' : `
-**The < 10 µs target is missed.** Our call validates and queues synchronously in the core, across a JSON-text
-boundary (JS object → JSON text → parsed in C++ → receipt as JSON text → \`JSON.parse\`). An earlier
-profile found the feedback parsed twice, validation building a path string per value, and the object
-dumped twice only to be measured; those are fixed (one parse, paths built only for issues, sizes counted
-by \`serialized_size\`), which took the median from ~60 µs to the figure above. The allocator is emmalloc
-since 2026-12-01 (2.3 KB gzip smaller; re-measured, interleaved, it costs the same per capture as dlmalloc
-within noise). What remains is the price of \`-Oz\`: the same sources built with \`-O2\` halve the CPU per
-capture in Node (\`node bench/capture-node.mjs 30000 50\`: 35.5–37.8 vs 71.8–75.4 µs with delivery; batch
-median 19–20 µs) but add 21.9 KB gzip to the wasm, and size is the other missed target; \`-O2\` on only the
-six files a capture runs through gains nothing measurable (+0.5 KB), because the template code that dominates
-(nlohmann, libc++ strings) is shared with the other files and LTO keeps their \`-Oz\` copies. The shipped
-build keeps \`-Oz\`. Below 10 µs would also need the receipt returned without JSON.`}`);
+**The < 10 µs target is missed.** A capture validates and queues synchronously in the core. In this redesign
+the boundary lost its JSON round trips (the receipt crosses as a flag and two ids, \`src/client/envelope.hpp\`),
+the page's object is walked once into JSON text, the core parses it and checks every rule in one pass
+(\`parse_and_validate_feedback\`) and merges it into the answer's pending update in place, with no copy
+(\`Engine::enqueue(json&&)\`): about ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs of the figure is the core itself in the \`-Oz\` wasm (table below), against
+${r.nativeCapture?.native ? n((r.nativeCapture.native.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs for the same C++ natively. The rest of the gap is \`-Oz\` itself: nothing of nlohmann's or libc++'s
+templates is inlined. \`-O2\` everywhere halves the CPU per capture but adds ~22 KB gzip to the wasm, and size
+is the other missed target; \`-O2\` on the hot sources only gains nothing (+1.2 KB: LTO keeps the shared
+templates' \`-Oz\` copies). Under 10 µs would take a core that neither parses JSON text nor builds
+\`std::map\` objects per capture (e.g. the page handing it a compact binary form).`}`);
   }
 
   // ---- 3b. the core alone
