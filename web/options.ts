@@ -66,6 +66,7 @@ const TOP: Record<string, Check> = {
   // LoadOptions, passed by init() in the same object.
   wasmUrl: (v) => (typeof v === 'string' || (typeof URL === 'function' && v instanceof URL) ? undefined : `expected a string or URL, got ${kind(v)}`),
   wasmBinary: (v) => (v instanceof ArrayBuffer || v instanceof Uint8Array ? undefined : `expected an ArrayBuffer or Uint8Array, got ${kind(v)}`),
+  wasmModule: (v) => (typeof WebAssembly === 'object' && v instanceof WebAssembly.Module ? undefined : `expected a WebAssembly.Module, got ${kind(v)}`),
   // DiffLoadOptions (web/diff/loader.ts): the same, for trace_feedback_diff.wasm.
   diffWasmUrl: (v) => (typeof v === 'string' || (typeof URL === 'function' && v instanceof URL) ? undefined : `expected a string or URL, got ${kind(v)}`),
   diffWasmBinary: (v) => (v instanceof ArrayBuffer || v instanceof Uint8Array ? undefined : `expected an ArrayBuffer or Uint8Array, got ${kind(v)}`),

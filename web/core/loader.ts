@@ -22,6 +22,13 @@ export interface LoadOptions {
   wasmUrl?: string | URL;
   /** The .wasm bytes, when the app already has them (skips any fetch). */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /**
+   * The compiled module, for runtimes that hand out .wasm imports as
+   * `WebAssembly.Module` and refuse to compile bytes at run time
+   * (Cloudflare Workers: `import core from 'trace-feedback/trace_feedback_core.wasm'`).
+   * Wins over wasmBinary and wasmUrl.
+   */
+  wasmModule?: WebAssembly.Module;
 }
 
 const WASM_FILE = 'trace_feedback_core.wasm';
@@ -46,13 +53,24 @@ function defaultWasmUrl(): URL {
   return new URL('../trace_feedback_core.wasm', import.meta.url);
 }
 
-function factoryOptions(options: LoadOptions): CoreModuleOptions {
+function factoryOptions(options: LoadOptions, fail: (e: unknown) => void): CoreModuleOptions {
   const out: CoreModuleOptions = {
     // The core prints nothing in normal use; keep stray output off the console.
     print: () => {},
     printErr: () => {},
   };
-  if (options.wasmBinary) {
+  if (options.wasmModule) {
+    const module = options.wasmModule;
+    if (!(module instanceof WebAssembly.Module)) throw new TypeError('wasmModule must be a WebAssembly.Module');
+    out.instantiateWasm = (imports, receive) => {
+      // Instantiating a Module compiles nothing: allowed where compiling is not.
+      WebAssembly.instantiate(module, imports).then(
+        (instance) => receive(instance, module),
+        fail,
+      );
+      return {};
+    };
+  } else if (options.wasmBinary) {
     out.wasmBinary = options.wasmBinary;
   } else if (options.wasmUrl) {
     const url = String(options.wasmUrl);
@@ -76,18 +94,22 @@ function factoryOptions(options: LoadOptions): CoreModuleOptions {
 export function loadCore(options: LoadOptions = {}): Promise<CoreModule> {
   if (!loading) {
     let opts: CoreModuleOptions;
+    // Emscripten's factory never settles when instantiateWasm fails: that
+    // failure rejects this promise instead.
+    let fail: (e: unknown) => void = () => {};
+    const failed = new Promise<never>((_, reject) => (fail = reject));
     try {
-      opts = factoryOptions(options);
+      opts = factoryOptions(options, fail);
     } catch (e) {
       return Promise.reject(new TraceFeedbackError('wasm_load_failed', `could not read ${WASM_FILE}: ${String(e)}`));
     }
-    loading = createCore(opts).then(
+    loading = Promise.race([createCore(opts), failed]).then(
       (m) => (loaded = m),
       (e: unknown) => {
         loading = undefined; // a later call may retry, e.g. with wasmUrl
         throw new TraceFeedbackError(
           'wasm_load_failed',
-          `could not load ${WASM_FILE} (${String(e)}); pass init({ wasmUrl }) or init({ wasmBinary })`,
+          `could not load ${WASM_FILE} (${String(e)}); pass init({ wasmUrl }), init({ wasmBinary }) or init({ wasmModule })`,
         );
       },
     );

@@ -131,7 +131,7 @@ export function createProxyCore(options: ProxyOptions, where: string, extraOptio
   let ready: Promise<unknown> | undefined;
   const loadValidator = () => {
     if (!ready) {
-      ready = loadCore({ wasmBinary: options.wasmBinary, wasmUrl: options.wasmUrl });
+      ready = loadCore({ wasmBinary: options.wasmBinary, wasmUrl: options.wasmUrl, wasmModule: options.wasmModule });
       ready.catch(() => (ready = undefined));
     }
     return ready;

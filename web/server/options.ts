@@ -119,6 +119,8 @@ export interface ProxyOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Where to fetch the core's .wasm from. */
   wasmUrl?: string | URL;
+  /** The core compiled already (Cloudflare Workers import .wasm as a WebAssembly.Module and cannot compile bytes). */
+  wasmModule?: WebAssembly.Module;
 }
 
 /**
@@ -135,7 +137,7 @@ const KNOWN = [
   'apiKey', 'serverUrl', 'honeyhiveUrl', 'legacy', 'path', 'allowedOrigins', 'allowCredentials', 'allowedHeaders',
   'maxBodyBytes', 'maxUpdatesPerBatch', 'concurrency', 'perClientConcurrency', 'maxQueuedCalls', 'timeoutMs',
   'requestTimeoutMs', 'minBodyBytesPerSecond', 'fetch', 'store', 'limits', 'onError', 'authorize', 'authorizeUpdate',
-  'feedbackTokens', 'rateLimit', 'trustProxy', 'allowUnsigned', 'warn', 'wasmBinary', 'wasmUrl',
+  'feedbackTokens', 'rateLimit', 'trustProxy', 'allowUnsigned', 'warn', 'wasmBinary', 'wasmUrl', 'wasmModule',
 ] as const;
 
 function distance(a: string, b: string): number {
@@ -193,6 +195,9 @@ export function checkOptions(options: unknown, where: string, extra: readonly st
     for (const key of Object.keys(value)) {
       if (!keys.includes(key)) throw new TypeError(`${where}: unknown option "${name}.${key}" (did you mean "${name}.${closest(key, keys)}"?)`);
     }
+  }
+  if (o.wasmModule !== undefined && !(typeof WebAssembly === 'object' && o.wasmModule instanceof WebAssembly.Module)) {
+    throw new TypeError(`${where}: wasmModule must be a WebAssembly.Module (for the .wasm bytes, use wasmBinary)`);
   }
   if (o.rateLimit && !(o.rateLimit.perMinute > 0)) throw new TypeError(`${where}: rateLimit.perMinute must be positive`);
   const tp = o.trustProxy;
