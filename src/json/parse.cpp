@@ -1,6 +1,8 @@
 // See parse.hpp.
 #include "json/parse.hpp"
 
+#include "json/reader.hpp"
+
 #include <utility>
 #include <vector>
 
@@ -9,10 +11,10 @@ namespace {
 
 using nlohmann::json;
 
-// nlohmann's json_sax_dom_parser, plus the observer calls: the only SAX
-// handler the core instantiates the parser with. Members are placed into
+// nlohmann's json_sax_dom_parser, plus the observer calls: the only handler
+// the core's reader (reader.hpp) drives. Members are placed into
 // the std::map / std::vector directly (the map node's key is what the
-// observer gets: stable, unlike the lexer's buffer).
+// observer gets: stable, unlike the reader's buffer).
 class DomBuilder {
  public:
   DomBuilder(json& root, ParseObserver* observer) : root_(root), observer_(observer) {}
@@ -26,9 +28,8 @@ class DomBuilder {
   bool number_float(json::number_float_t v, const json::string_t& /*text*/) {
     return scalar(json(v));
   }
-  // Copied, not moved: the lexer reuses its buffer's capacity.
+  // Copied, not moved: the reader reuses its buffer's capacity.
   bool string(json::string_t& v) { return scalar(json(v)); }
-  bool binary(json::binary_t& v) { return scalar(json(std::move(v))); }  // never from JSON text
 
   bool start_object(std::size_t /*len*/) { return open(json::value_t::object); }
   bool start_array(std::size_t /*len*/) { return open(json::value_t::array); }
@@ -43,14 +44,6 @@ class DomBuilder {
     if (observer_) observer_->key(it->first, depth());
     return true;
   }
-
-  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
-                   const nlohmann::detail::exception& /*error*/) {
-    errored_ = true;
-    return false;
-  }
-
-  bool errored() const { return errored_; }
 
  private:
   int depth() const { return static_cast<int>(stack_.size()); }
@@ -92,7 +85,6 @@ class DomBuilder {
   ParseObserver* observer_;
   std::vector<json*> stack_;  // open containers, innermost last
   json* member_ = nullptr;    // the member whose key was read last
-  bool errored_ = false;
 };
 
 }  // namespace
@@ -100,10 +92,8 @@ class DomBuilder {
 json parse_json_text(std::string_view text, ParseObserver* observer) {
   json out;
   DomBuilder builder(out, observer);
-  // strict: the whole text must be one value, as json::parse requires.
-  const bool ok = json::sax_parse(text.data(), text.data() + text.size(), &builder,
-                                  json::input_format_t::json, /*strict=*/true);
-  if (!ok || builder.errored()) out = json(json::value_t::discarded);
+  // The whole text must be one value, as json::parse requires.
+  if (!JsonReader<DomBuilder>(text, builder).run()) out = json(json::value_t::discarded);
   return out;
 }
 

@@ -1,11 +1,10 @@
 // The one way the core turns JSON text into a value.
 //
-// json::parse(text, nullptr, false) instantiates nlohmann's parser twice,
-// with the callback DOM builder and the plain one (the callback is a
-// run-time value), and each call site with its own iterator type makes
-// another copy; in the wasm module that is ~1.6 KB gzip. Every call site
-// uses this instead: one sax_parse with one DOM builder (ours, below), one
-// iterator type.
+// Every call site goes through here: one reader (reader.hpp, ours since
+// issue 12: nlohmann's lexer/parser at -Oz was more than half of a
+// capture's time in the core) driving one DOM builder (parse.cpp), which
+// the one-pass validation observes. nlohmann_json stays for the value type
+// and the serializer only: its parser is no longer in the module.
 #pragma once
 
 #include <nlohmann/json.hpp>
