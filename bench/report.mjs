@@ -97,7 +97,7 @@ ${table(['part', 'minified bytes', 'gzip bytes'], [
 ${r.size.met ? '' : `
 **Target missed** by ${int(ours.gzip - r.size.targetBytes)} B: ${kb(ours.gzip)} KB against 40 KB. The core wasm alone
 (${kb(b.wasm.gzip)} KB gzip) is over the whole budget: it carries nlohmann::json (its value type, \`std::map\`
-objects, the serializer${r.size.parserOwn ? '' : ' and the parser'}) and libc++ strings/containers for validation, merge, the delivery engine and
+objects and the serializer; the parser is our own since this redesign) and libc++ strings/containers for validation, merge, the delivery engine and
 its snapshot format. Our JS (${kb(b.ourJs.gzip)} KB) is larger than all of posthog-js-lite's because the client
 carries DOM capture, three storage back ends, Web Locks ownership, both transports and the value walk that
 turns hostile page objects into JSON text.
@@ -110,7 +110,8 @@ redesign). In the redesign: Embind free functions over an integer handle instead
 module (core wasm −4.1 KB) built \`-O3\` for the diff target${b.diffWasm ? ` (${int(b.diffWasm.gzip)} B gzip, with a bump arena instead of an allocator)` : ''}, fetched
 by \`init()\` beside the core but by \`createFeedback()\` only when an answer is edited, so the total of all files
 grew by about the difference while the default path shrank; DOM capture in its own chunk loaded by the first
-\`attach()\`. The one envelope across the boundary and the client split into modules cost ~1.2 KB of JS.
+\`attach()\`; the core's own JSON reader (\`src/json/reader.hpp\`, checked against nlohmann's parser by a differential test
+and a fuzzer) instead of nlohmann's lexer and parser (−3.2 KB gzip, and the parse 2–3× faster). The one envelope across the boundary and the client split into modules cost ~1.2 KB of JS.
 Tried and not kept: the direct HoneyHive transport behind a dynamic \`import()\` (esbuild's extra shared chunks
 cost more than the 731 B it moves), \`-O2\` on the hot sources (+1,228 B gzip, no faster at \`-Oz\`'s LTO).
 40 KB would take a core without nlohmann's containers and a JS client of half its size: not flags, a rewrite.
@@ -170,7 +171,7 @@ persists its whole queue to localStorage on every capture, which grows while the
 ${c?.medianUnder10us.met ? '' : `
 **The < 10 µs target is missed.** A capture validates and queues synchronously in the core. In this redesign
 the boundary lost its JSON round trips (the receipt crosses as a flag and two ids, \`src/client/envelope.hpp\`),
-the page's object is walked once into JSON text, the core parses it and checks every rule in one pass
+the page's object is walked once into JSON text, the core parses it with its own reader and checks every rule in one pass
 (\`parse_and_validate_feedback\`) and merges it into the answer's pending update in place, with no copy
 (\`Engine::enqueue(json&&)\`): about ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs of the figure is the core itself in the \`-Oz\` wasm (table below), against
 ${r.nativeCapture?.native ? n((r.nativeCapture.native.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs for the same C++ natively. The rest of the gap is \`-Oz\` itself: nothing of nlohmann's or libc++'s
