@@ -173,8 +173,9 @@ ${c?.medianUnder10us.met ? '' : `
 the boundary lost its JSON round trips (the receipt crosses as a flag and two ids, \`src/client/envelope.hpp\`),
 the page's object is walked once into JSON text, the core parses it with its own reader and checks every rule in one pass
 (\`parse_and_validate_feedback\`) and merges it into the answer's pending update in place, with no copy
-(\`Engine::enqueue(json&&)\`): about ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs of the figure is the core itself in the \`-Oz\` wasm (table below), against
-${r.nativeCapture?.native ? n((r.nativeCapture.native.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs for the same C++ natively. The rest of the gap is \`-Oz\` itself: nothing of nlohmann's or libc++'s
+(\`Engine::enqueue(json&&)\`). The core alone (table below) costs ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs per capture in the \`-Oz\` wasm under
+Node against ${r.nativeCapture?.native ? n((r.nativeCapture.native.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs for the same C++ natively; its largest part is now the merge into the answer's pending
+update (\`Engine::enqueue\`, ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'enqueue')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs), not the parse. The gap to native is \`-Oz\` itself: nothing of nlohmann's or libc++'s
 templates is inlined. \`-O2\` everywhere halves the CPU per capture but adds ~22 KB gzip to the wasm, and size
 is the other missed target; \`-O2\` on the hot sources only gains nothing (+1.2 KB: LTO keeps the shared
 templates' \`-Oz\` copies). Under 10 µs would take a core that neither parses JSON text nor builds
@@ -202,7 +203,7 @@ templates' \`-Oz\` copies). Under 10 µs would take a core that neither parses J
 feedback (\`copy_count\` 1..7) on 50 answers, ${int(nc.captures)} captures, with delivery running (every 500 captures the
 requests are answered 200 and \`take_ready\` runs): natively (\`build/native\`, -O2) and linked against the
 shipped \`-Oz\` wasm core in Node (\`bench/native/wasm.sh\`). CPU time per capture (thread CPU natively,
-\`process.cpuUsage()\` in Node), median over batches of 50.${nc.nativeError ? ` Native: ${nc.nativeError}.` : ''}${nc.wasmError ? ` Wasm: ${nc.wasmError}.` : ''}
+\`process.cpuUsage()\` in Node), median over batches of 50.${r.nativeCaptureMeasuredAt ? ` Re-measured alone on ${r.nativeCaptureMeasuredAt.slice(0, 16).replace('T', ' ')} UTC (\`node bench/native-capture.mjs\`): the run dated above failed to link its wasm build.` : ''}${nc.nativeError ? ` Native: ${nc.nativeError}.` : ''}${nc.wasmError ? ` Wasm: ${nc.wasmError}.` : ''}
 
 ${table(['row', 'native median', 'wasm -Oz median', 'wasm -Oz p99 µs'], rows)}
 

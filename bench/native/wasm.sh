@@ -14,8 +14,11 @@ MALLOC=${TF_BENCH_MALLOC:-emmalloc}
 OPT=${TF_BENCH_OPT:--Oz}
 OUT=build/bench-wasm/$MALLOC$(echo "$LIB" | tr / _)
 mkdir -p "$OUT"
-if [ ! -f "$OUT/capture_bench.cjs" ] || [ "$LIB/libtf_core.a" -nt "$OUT/capture_bench.cjs" ] ||
-   [ bench/native/capture_bench.cpp -nt "$OUT/capture_bench.cjs" ]; then
+# Rebuilt when anything it is made of changed (the core library, its
+# sources and headers, the libc replacements, the bench itself): a stale
+# .cjs against a newer core fails to link at run time.
+if [ ! -f "$OUT/capture_bench.cjs" ] ||
+   [ -n "$(find "$LIB/libtf_core.a" src bindings bench/native -newer "$OUT/capture_bench.cjs" -print -quit)" ]; then
   em++ -std=c++17 $OPT -flto -fno-exceptions -DJSON_NOEXCEPTION -DTF_REPLACE_LIBC_PRINTF -DTF_REPLACE_LIBC_STRTO -DTF_BENCH_ONE_PASS \
     -Isrc -isystem build/wasm/include \
     bench/native/capture_bench.cpp bindings/libc_min.cpp bindings/strto_min.cpp "$LIB/libtf_core.a" \
