@@ -89,6 +89,15 @@ export interface FeedbackIssue {
 }
 
 /**
+ * An issue with the message every layer writes, C++ included:
+ * "<path>: <what> (<code>)".
+ * @internal
+ */
+export function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
+  return { path, code, message: `${path}: ${what} (${code})` };
+}
+
+/**
  * Thrown by enrichSession / enrichSpan / setSession (and the synchronous
  * capture helpers) on bad input; nothing was queued. `errors` lists every
  * broken rule; `code` is always "invalid_feedback".

@@ -6,15 +6,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { init } from '../../dist/index.js';
+import { until } from './until.mjs';
 
-async function until(fn, what, timeoutMs = 5000) {
-  const end = performance.now() + timeoutMs;
-  while (performance.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 test('a custom transport that never settles: timed out by delivery.timeoutMs, retried, dead-lettered; flush() returns', async (t) => {
   const errors = [];

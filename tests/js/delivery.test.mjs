@@ -8,6 +8,7 @@ import { init } from '../../dist/index.js';
 import { startProxyServer } from '../../dist/server/index.js';
 import { startTempCollector, TEST_API_KEY } from '../../collector/testing.mjs';
 import { getEvent, listUpdates, listRequests } from '../../collector/server.mjs';
+import { until as waitUntil } from './until.mjs';
 
 async function stack(t) {
   const collector = await startTempCollector();
@@ -21,14 +22,7 @@ async function stack(t) {
 
 const fast = { retryBaseMs: 20, retryMaxDelayMs: 200, flushIntervalMs: 10, jitter: 0 };
 
-async function until(fn, what, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const until = (fn, what, timeoutMs = 10000) => waitUntil(fn, what, timeoutMs, 20);
 
 test('captures become one merged row per event, in few requests', async (t) => {
   const { collector, endpoint } = await stack(t);

@@ -9,17 +9,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { init } from '../../dist/index.js';
+import { until } from './until.mjs';
 
 const fast = { retryBaseMs: 5, retryMaxDelayMs: 20, flushIntervalMs: 5, jitter: 0, maxAttempts: 2 };
 
-async function until(fn, what, timeoutMs = 5000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 // What a transport may hand back, given the request (most refer to its update).
 const GARBAGE = {

@@ -8,17 +8,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { init } from '../../dist/index.js';
+import { until } from './until.mjs';
 
 const fast = { retryBaseMs: 20, retryMaxDelayMs: 40, jitter: 0, flushIntervalMs: 5, maxAttempts: 100 };
 
-async function until(fn, what, timeoutMs = 5000) {
-  const end = performance.now() + timeoutMs;
-  while (performance.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 /** A server whose events "exist" only `lagMs` after the first request for them. */
 async function laggingServer(t, lagMs, answer) {

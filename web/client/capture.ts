@@ -6,7 +6,7 @@
 // invalid_event_id), is one FeedbackValidationError of [{ path, code, message }].
 import type { Core } from '../core/boundary.js';
 import type { Receipt } from '../client-types.js';
-import { FeedbackValidationError, TraceFeedbackError, type FeedbackIssue, type FeedbackIssueCode } from '../errors.js';
+import { FeedbackValidationError, TraceFeedbackError, issue, type FeedbackIssue } from '../errors.js';
 import { checkId, isUuid } from '../ids.js';
 import { monotonicNow } from '../timers.js';
 import { checkFeedback, checkPlain, type CompiledLimits } from '../validate/index.js';
@@ -78,8 +78,4 @@ export class CaptureApi {
   #collect(feedback: unknown, first: FeedbackIssue[]): FeedbackIssue[] {
     return first.concat(checkFeedback(feedback, this.#limits).errors);
   }
-}
-
-function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
-  return { path, code, message: `${path}: ${what} (${code})` };
 }

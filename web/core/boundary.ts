@@ -10,7 +10,8 @@
 // digit, the update id and the event id; a takeReady answer is tab- and
 // newline-separated fields around the request bodies, which are passed to
 // the transport as the exact text to send.
-import type { FeedbackIssue, FeedbackIssueCode } from '../errors.js';
+import type { DeliveryStats } from '../client-types.js';
+import { issue, type FeedbackIssue } from '../errors.js';
 import type { CoreHandle, CoreModule } from './module.js';
 
 /** What every call across the boundary yields. */
@@ -44,16 +45,8 @@ export interface Outcome {
   deadLettered: string[];
 }
 
-export interface EngineStats {
-  queued: number;
-  inFlight: number;
-  waitingForSession: number;
-  sent: number;
-  retried: number;
-  dropped: number;
-  deadLettered: number;
-  deadLettersEvicted: number;
-}
+/** The engine's counters: the public DeliveryStats without persistence (the client's), plus evictions. */
+export type EngineStats = Omit<DeliveryStats, 'persistence'> & { deadLettersEvicted: number };
 
 export interface SessionValue {
   sessionId: string;
@@ -79,9 +72,6 @@ function refusal(text: string): { ok: false; errors: FeedbackIssue[] } {
   return { ok: false, errors: [issue('core', 'invalid_argument', `unreadable answer from the core: ${text.slice(0, 80)}`)] };
 }
 
-function issue(path: string, code: string, what: string): FeedbackIssue {
-  return { path, code: code as FeedbackIssueCode, message: `${path}: ${what} (${code})` };
-}
 
 /** "+" + JSON value, or a refusal. */
 function json<T>(text: string): Envelope<T> {

@@ -6,6 +6,7 @@ import createCore from '../trace_feedback_core.mjs';
 import type { CoreModule, CoreModuleOptions } from './module.js';
 import { isCoreModule } from './boundary.js';
 import { TraceFeedbackError } from '../errors.js';
+import { nodeFs } from '../node-fs.js';
 
 /**
  * Where the WebAssembly core comes from, for loadCore() (and init()). With
@@ -34,19 +35,6 @@ export interface LoadOptions {
 const WASM_FILE = 'trace_feedback_core.wasm';
 let loading: Promise<CoreModule> | undefined;
 let loaded: CoreModule | undefined;
-
-interface NodeFs {
-  readFileSync(path: URL): Uint8Array;
-}
-
-function nodeFs(): NodeFs | undefined {
-  // process.getBuiltinModule (Node >= 20.16) gives fs synchronously without
-  // a static import that browser bundlers would trip over.
-  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } })
-    .process;
-  if (!proc?.versions?.node || typeof (globalThis as { window?: unknown }).window !== 'undefined') return undefined;
-  return proc.getBuiltinModule?.('node:fs') as NodeFs | undefined;
-}
 
 function defaultWasmUrl(): URL {
   // A literal, so bundlers that follow new URL(..., import.meta.url) see it.

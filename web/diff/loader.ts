@@ -7,6 +7,7 @@
 import { TraceFeedbackError } from '../errors.js';
 import { DiffModule, diffImports } from './module.js';
 import { defaultDiffWasmUrl } from '../diff-wasm-url.js';
+import { nodeFs } from '../node-fs.js';
 
 /**
  * Where the diff module comes from (options of `init()` / `createFeedback()`
@@ -28,18 +29,6 @@ export interface DiffLoadOptions {
 const WASM_FILE = 'trace_feedback_diff.wasm';
 let loading: Promise<DiffModule> | undefined;
 let loaded: DiffModule | undefined;
-
-interface NodeFs {
-  readFileSync(path: URL): Uint8Array;
-}
-
-function nodeFs(): NodeFs | undefined {
-  // As web/core/loader.ts: fs without a static import browser bundlers trip over.
-  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } })
-    .process;
-  if (!proc?.versions?.node || typeof (globalThis as { window?: unknown }).window !== 'undefined') return undefined;
-  return proc.getBuiltinModule?.('node:fs') as NodeFs | undefined;
-}
 
 async function instantiate(options: DiffLoadOptions): Promise<DiffModule> {
   const imports = diffImports();

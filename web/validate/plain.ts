@@ -9,7 +9,7 @@
 // cost little: lengths are checked before anything is read or copied (an
 // array of length 2**32-1, a Proxy claiming 1e6 items, a 100 MB string),
 // and the walk stops at the first issue past maxIssues.
-import type { FeedbackIssue, FeedbackIssueCode } from '../errors.js';
+import { issue, type FeedbackIssue } from '../errors.js';
 
 export interface WalkLimits {
   maxObjectDepth: number;
@@ -67,9 +67,6 @@ function wellFormed(s: string): boolean {
   return hasIsWellFormed ? (s as unknown as { isWellFormed(): boolean }).isWellFormed() : !LONE_SURROGATE.test(s);
 }
 
-function issue(path: string, code: FeedbackIssueCode, what: string): FeedbackIssue {
-  return { path, code, message: `${path}: ${what} (${code})` };
-}
 
 function className(value: object): string {
   try {
