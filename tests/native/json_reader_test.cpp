@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "json/parse.hpp"
+#include "json_same.hpp"
 
 #ifndef TF_SOURCE_DIR
 #error "TF_SOURCE_DIR (the repository root) must be defined by CMakeLists.txt"
@@ -30,47 +31,13 @@ namespace {
 
 using nlohmann::json;
 
-// Equal values and types, node by node, without recursion (operator== and
-// dump() recurse, and some texts here are nested 100,000 deep).
-bool same(const json& a, const json& b) {
-  std::vector<std::pair<const json*, const json*>> todo{{&a, &b}};
-  while (!todo.empty()) {
-    const auto [x, y] = todo.back();
-    todo.pop_back();
-    if (x->type() != y->type()) return false;
-    switch (x->type()) {
-      case json::value_t::object: {
-        if (x->size() != y->size()) return false;
-        auto i = x->begin();
-        auto j = y->begin();
-        for (; i != x->end(); ++i, ++j) {
-          if (i.key() != j.key()) return false;
-          todo.emplace_back(&*i, &*j);
-        }
-        break;
-      }
-      case json::value_t::array:
-        if (x->size() != y->size()) return false;
-        for (std::size_t k = 0; k < x->size(); ++k) todo.emplace_back(&(*x)[k], &(*y)[k]);
-        break;
-      case json::value_t::number_float: {
-        const double p = x->get<double>(), q = y->get<double>();
-        if (std::memcmp(&p, &q, sizeof p) != 0) return false;  // bits: -0.0 vs 0.0
-        break;
-      }
-      default:
-        if (*x != *y) return false;
-    }
-  }
-  return true;
-}
 
 // One text through both parsers; a failure names the text (escaped).
 bool agrees(const std::string& text) {
   const json want = json::parse(text, nullptr, /*allow_exceptions=*/false);
   const json got = tf::parse_json_text(text);
   if (want.is_discarded() != got.is_discarded()) return false;
-  return want.is_discarded() || same(want, got);
+  return want.is_discarded() || tf::testing::same_json(want, got);
 }
 
 std::string shown(const std::string& text) {
