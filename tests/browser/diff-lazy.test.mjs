@@ -47,6 +47,8 @@ async function open(t, mode, { failFirstDiffFetch = false } = {}) {
   const { eventId } = await stack.collector.client.seedSession(`diff ${mode}`);
   const context = await browser.newContext();
   t.after(() => context.close());
+  // Counted where the browser asks for it: a resource-timing entry for the
+  // 503 (whose body the loader never reads) can land after the page reports.
   let diffRequests = 0;
   if (failFirstDiffFetch) {
     await context.route('**/trace_feedback_diff.wasm', (route) => (++diffRequests === 1 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
@@ -55,7 +57,7 @@ async function open(t, mode, { failFirstDiffFetch = false } = {}) {
   await page.waitForFunction(() => window.result !== undefined);
   const result = await page.evaluate(() => window.result);
   assert.equal(result.failed, undefined, result.failed);
-  return { page, result, eventId };
+  return { page, result, eventId, diffRequests };
 }
 
 test('createFeedback fetches the diff module on the first edit, streamed, and replays the edit', async (t) => {
@@ -83,11 +85,11 @@ test('createFeedback: attach() fetches the diff module (editable answers need it
 });
 
 test('a failed diff fetch goes to onError and the next edit retries; no edit is lost', async (t) => {
-  const { page, result, eventId } = await open(t, 'retry', { failFirstDiffFetch: true });
+  const { page, result, eventId, diffRequests } = await open(t, 'retry', { failFirstDiffFetch: true });
   const failures = result.errors.filter((e) => e.code === 'wasm_load_failed');
   assert.equal(failures.length, 1, JSON.stringify(result.errors));
   assert.match(failures[0].message, /trace_feedback_diff\.wasm/);
-  assert.equal(result.diffFetches, 2, 'fetched again on the next use');
+  assert.equal(diffRequests, 2, 'fetched again on the next use');
   await waitFor(() => getEvent(stack.collector.db, eventId)?.feedback?.actions?.edit_count === 2, { what: 'both edits in SQLite' });
   const fb = getEvent(stack.collector.db, eventId).feedback;
   assert.deepEqual(fb.edits, [{ at: 10, from: 'NYC', op: 'replace', value: 'New York City' }], 'the later edit last: in order');
