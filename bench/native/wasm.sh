@@ -4,6 +4,8 @@
 # with the shipped link's allocator and libc replacements, run under Node.
 #   bash bench/native/wasm.sh [captures] [row...]
 # TF_BENCH_MALLOC=dlmalloc|emmalloc (default emmalloc, as shipped);
+# TF_BENCH_CXXFLAGS: extra flags for the bench's own compile and link (e.g. the
+# -D or -mllvm flags the TF_BENCH_LIB build was configured with);
 # TF_BENCH_LIB=<dir with libtf_core.a> (default build/wasm), e.g. a build
 # dir configured with -DTF_HOT_OPT=-O2 to A/B optimisation levels.
 set -euo pipefail
@@ -12,14 +14,16 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 LIB=${TF_BENCH_LIB:-build/wasm}
 MALLOC=${TF_BENCH_MALLOC:-emmalloc}
 OPT=${TF_BENCH_OPT:--Oz}
-OUT=build/bench-wasm/$MALLOC$(echo "$LIB" | tr / _)
+# One build per allocator, library and flags: a run with other flags must
+# not reuse a .cjs built with the last ones.
+OUT=build/bench-wasm/$MALLOC$(echo "$LIB" | tr / _)-$(echo "$OPT ${TF_BENCH_CXXFLAGS:-}" | md5sum | cut -c1-8)
 mkdir -p "$OUT"
 # Rebuilt when anything it is made of changed (the core library, its
 # sources and headers, the libc replacements, the bench itself): a stale
 # .cjs against a newer core fails to link at run time.
 if [ ! -f "$OUT/capture_bench.cjs" ] ||
    [ -n "$(find "$LIB/libtf_core.a" src bindings bench/native -newer "$OUT/capture_bench.cjs" -print -quit)" ]; then
-  em++ -std=c++17 $OPT -flto -fno-exceptions -DJSON_NOEXCEPTION -DTF_REPLACE_LIBC_PRINTF -DTF_REPLACE_LIBC_STRTO -DTF_BENCH_ONE_PASS \
+  em++ -std=c++17 $OPT ${TF_BENCH_CXXFLAGS:-} -flto -fno-exceptions -DJSON_NOEXCEPTION -DTF_REPLACE_LIBC_PRINTF -DTF_REPLACE_LIBC_STRTO -DTF_BENCH_ONE_PASS \
     -Isrc -isystem build/wasm/include \
     bench/native/capture_bench.cpp bindings/libc_min.cpp bindings/strto_min.cpp "$LIB/libtf_core.a" \
     $OPT -flto -sMALLOC="$MALLOC" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=1048576 \

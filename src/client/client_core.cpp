@@ -166,17 +166,35 @@ std::string ClientCore::takeReady(double now, const std::string& reason) {
     // The exact bodies the built-in transports send: built here once, so
     // JS neither parses nor re-serializes them (custom transports get
     // `updates` parsed from this text on first access).
+    // Written as text (keys in the order nlohmann dumps them), not built as
+    // a DOM and dumped: no second copy of the feedback in the wasm heap.
     if (wire_ == Wire::proxy) {
-      auto updates = json::array();
-      for (auto& u : req.updates) {
-        updates.push_back({{"id", u.id}, {"event_id", u.event_id}, {"feedback", std::move(u.feedback)}});
+      out.reserve(out.size() + req.bytes + 2);
+      out += "\t{\"updates\":[";
+      bool first_update = true;
+      for (const auto& u : req.updates) {
+        out += first_update ? "{\"event_id\":" : ",{\"event_id\":";
+        first_update = false;
+        delivery::append_dump(out, json(u.event_id));
+        out += ",\"feedback\":";
+        delivery::append_dump(out, u.feedback);
+        out += ",\"id\":";
+        delivery::append_dump(out, json(u.id));
+        out += '}';
       }
-      append_field(out, dump_safe(json{{"updates", std::move(updates)}}));
+      out += "]}";
     } else {
-      for (auto& u : req.updates) {
-        json body{{"feedback", std::move(u.feedback)}};
-        if (wire_ == Wire::honeyhive_legacy) body["event_id"] = u.event_id;
-        append_field(out, dump_safe(body));
+      for (const auto& u : req.updates) {
+        out += '\t';
+        if (wire_ == Wire::honeyhive_legacy) {
+          out += "{\"event_id\":";
+          delivery::append_dump(out, json(u.event_id));
+          out += ",\"feedback\":";
+        } else {
+          out += "{\"feedback\":";
+        }
+        delivery::append_dump(out, u.feedback);
+        out += '}';
       }
     }
   }
@@ -262,7 +280,9 @@ std::string ClientCore::takeDeadLetters() {
 
 std::string ClientCore::snapshot() const {
   if (!engine_.usable()) return status_;
-  return envelope::ok_json(engine_.engine().snapshot());
+  std::string out(1, envelope::kOk);
+  engine_.engine().write_snapshot(out);
+  return out;
 }
 
 namespace {

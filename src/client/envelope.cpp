@@ -13,7 +13,12 @@ std::string ok(std::string_view payload) {
   return out;
 }
 
-std::string ok_json(const nlohmann::json& value) { return ok(delivery::dump_safe(value)); }
+std::string ok_json(const nlohmann::json& value) {
+  // Dumped after the tag, not dumped then copied behind it.
+  std::string out(1, kOk);
+  delivery::append_dump(out, value);
+  return out;
+}
 
 std::string refused(const Issues& issues) {
   return delivery::dump_safe(nlohmann::json{{"ok", false}, {"errors", issues_to_json(issues)}});

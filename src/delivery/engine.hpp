@@ -105,7 +105,11 @@ class Engine {
   nlohmann::json pending() const;
   std::vector<DeadLetter> take_dead_letters();
 
-  // Versioned JSON of the whole state; see engine_snapshot.cpp.
+  // Versioned JSON text of the whole state; see engine_snapshot.cpp.
+  // write_snapshot appends it to `out` (reserved once), snapshot_text
+  // returns it, snapshot() reads it back as a DOM.
+  void write_snapshot(std::string& out) const;
+  std::string snapshot_text() const;
   nlohmann::json snapshot() const;
   // Replaces the state with `snap`; on any error the engine is unchanged.
   LoadResult restore(const nlohmann::json& snap, int64_t now);

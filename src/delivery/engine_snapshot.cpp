@@ -19,6 +19,7 @@
 #include <set>
 
 #include "delivery/engine.hpp"
+#include "feedback/size.hpp"
 #include "feedback/text.hpp"
 #include "delivery/json_read.hpp"
 
@@ -96,62 +97,135 @@ bool read_cause(const nlohmann::json* j, std::string& to) {
   return true;
 }
 
-nlohmann::json id_or_null(const std::string& s) {
-  return s.empty() ? nlohmann::json() : nlohmann::json(s);
-}
+}  // namespace
+
+namespace {
+
+// Writes one JSON object member by member into a string. The snapshot is
+// the largest text the core builds (every queued update): written here
+// directly, in the key order nlohmann's std::map objects dump in, instead
+// of first copying the whole queue into a DOM and dumping that (which
+// doubled the wasm heap's peak: the DOM copy, then the text growing by
+// doubling, then the envelope's copy of it).
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectWriter() { out_ += '}'; }
+  ObjectWriter(const ObjectWriter&) = delete;
+  ObjectWriter& operator=(const ObjectWriter&) = delete;
+
+  // `key` is a literal of plain ASCII: no escaping needed.
+  std::string& key(const char* key) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+    return out_;
+  }
+  void value(const char* k, const nlohmann::json& v) { append_dump(key(k), v); }
+  void text(const char* k, const std::string& v) { append_dump(key(k), nlohmann::json(v)); }
+  void id_or_null(const char* k, const std::string& v) {
+    if (v.empty()) key(k) += "null";
+    else text(k, v);
+  }
+  void integer(const char* k, int64_t v) { key(k) += decimal(v); }
+  void integer(const char* k, uint64_t v) { key(k) += decimal(v); }
+  void boolean(const char* k, bool v) { key(k) += v ? "true" : "false"; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
 
 }  // namespace
 
-nlohmann::json Engine::snapshot() const {
+void Engine::write_snapshot(std::string& out) const {
   // Engine time → the caller's clock of the last call: a snapshot crosses
   // page loads, where only the caller's (epoch-like) clock means anything.
   const int64_t offset = clock_started_ ? clock_wall_ - clock_now_ : 0;
   auto wall = [&](int64_t t) { return std::max<int64_t>(0, t + offset); };
-  auto updates = nlohmann::json::array();
-  for (const auto& e : s_.queue) {
-    updates.push_back({{"id", e.id},
-                       {"event_id", id_or_null(e.event_id)},
-                       {"feedback", e.feedback},
-                       {"attempts", e.attempts},
-                       {"first_enqueued_ms", wall(e.first_enqueued_ms)},
-                       {"next_attempt_ms", wall(e.next_attempt_ms)},
-                       {"retry_after_until_ms",
-                        e.retry_after_until_ms > 0 ? wall(e.retry_after_until_ms) : 0},
-                       {"last_status", e.last_status},
-                       {"last_cause", e.last_cause},
-                       {"in_flight", !e.request_id.empty()}});
-  }
-  auto dead = nlohmann::json::array();
-  for (const auto& d : s_.dead_letters) {
-    dead.push_back({{"id", d.id},
-                    {"event_id", id_or_null(d.event_id)},
-                    {"feedback", d.feedback},
-                    {"status", d.status},
-                    {"reason", d.reason},
-                    {"attempts", d.attempts},
-                    {"cause", d.cause}});
-  }
+  // One allocation in the common case: each update's counted bytes plus
+  // its other members (about 200 bytes), the dead letters alike.
+  std::size_t estimate = 512 + out.size();
+  for (const auto& e : s_.queue) estimate += e.bytes + 200;
+  for (const auto& d : s_.dead_letters) estimate += serialized_size(d.feedback) + 300;
+  out.reserve(estimate);
+
   const Stats st = stats();
-  return {{"format", kFormat},
-          {"version", kVersion},
-          {"client_id", config_.client_id},
-          {"next_update", s_.next_update},
-          {"next_request", s_.next_request},
-          {"session_id", s_.session_id ? nlohmann::json(*s_.session_id) : nlohmann::json()},
-          {"seed", config_.seed},
-          {"written_ms", clock_started_ ? clock_wall_ : 0},
-          {"rng", to_hex(s_.rng.state())},
-          {"updates", std::move(updates)},
-          {"dead_letters", std::move(dead)},
-          {"stats",
-           {{"sent", st.sent},
-            {"retried", st.retried},
-            {"dropped", st.dropped},
-            {"dead_lettered", st.dead_lettered},
-            {"dead_letters_evicted", st.dead_letters_evicted},
-            {"queued", st.queued},
-            {"in_flight", st.in_flight},
-            {"waiting_for_session", st.waiting_for_session}}}};
+  ObjectWriter snap(out);
+  snap.text("client_id", config_.client_id);
+  {
+    std::string& list = snap.key("dead_letters");
+    list += '[';
+    bool first = true;
+    for (const auto& d : s_.dead_letters) {
+      if (!first) list += ',';
+      first = false;
+      ObjectWriter w(list);
+      w.integer("attempts", static_cast<int64_t>(d.attempts));
+      w.text("cause", d.cause);
+      w.id_or_null("event_id", d.event_id);
+      w.value("feedback", d.feedback);
+      w.text("id", d.id);
+      w.text("reason", d.reason);
+      w.integer("status", static_cast<int64_t>(d.status));
+    }
+    list += ']';
+  }
+  snap.text("format", kFormat);
+  snap.integer("next_request", s_.next_request);
+  snap.integer("next_update", s_.next_update);
+  snap.text("rng", to_hex(s_.rng.state()));
+  snap.integer("seed", config_.seed);
+  snap.id_or_null("session_id", s_.session_id ? *s_.session_id : std::string());
+  {
+    ObjectWriter w(snap.key("stats"));
+    w.integer("dead_lettered", st.dead_lettered);
+    w.integer("dead_letters_evicted", st.dead_letters_evicted);
+    w.integer("dropped", st.dropped);
+    w.integer("in_flight", static_cast<uint64_t>(st.in_flight));
+    w.integer("queued", static_cast<uint64_t>(st.queued));
+    w.integer("retried", st.retried);
+    w.integer("sent", st.sent);
+    w.integer("waiting_for_session", static_cast<uint64_t>(st.waiting_for_session));
+  }
+  {
+    std::string& list = snap.key("updates");
+    list += '[';
+    bool first = true;
+    for (const auto& e : s_.queue) {
+      if (!first) list += ',';
+      first = false;
+      ObjectWriter w(list);
+      w.integer("attempts", static_cast<int64_t>(e.attempts));
+      w.id_or_null("event_id", e.event_id);
+      w.value("feedback", e.feedback);
+      w.integer("first_enqueued_ms", wall(e.first_enqueued_ms));
+      w.text("id", e.id);
+      w.boolean("in_flight", !e.request_id.empty());
+      w.text("last_cause", e.last_cause);
+      w.integer("last_status", static_cast<int64_t>(e.last_status));
+      w.integer("next_attempt_ms", wall(e.next_attempt_ms));
+      w.integer("retry_after_until_ms", e.retry_after_until_ms > 0 ? wall(e.retry_after_until_ms) : int64_t{0});
+    }
+    list += ']';
+  }
+  snap.integer("version", kVersion);
+  snap.integer("written_ms", clock_started_ ? clock_wall_ : int64_t{0});
+}
+
+std::string Engine::snapshot_text() const {
+  std::string out;
+  write_snapshot(out);
+  return out;
+}
+
+nlohmann::json Engine::snapshot() const {
+  // The text is the one writer of the format; the DOM is read back from it
+  // (tests and C++ callers that inspect fields).
+  auto parsed = parse_bounded(snapshot_text());
+  return parsed ? std::move(*parsed) : nlohmann::json();
 }
 
 LoadResult Engine::parse_snapshot(const nlohmann::json& snap, int64_t now, int64_t engine_now,

@@ -277,7 +277,7 @@ std::string JsonEngine::takeDeadLetters() {
 
 std::string JsonEngine::snapshot() const {
   if (!config_error_.empty()) return config_error_;
-  return dump_safe(engine_.snapshot());
+  return engine_.snapshot_text();
 }
 
 std::string JsonEngine::restore(const std::string& snapshot_json, double now) {

@@ -54,7 +54,16 @@ std::optional<nlohmann::json> parse_bounded(std::string_view text) {
 }
 
 std::string dump_safe(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  append_dump(out, j);
+  return out;
+}
+
+void append_dump(std::string& out, const nlohmann::json& j) {
+  // What json::dump(-1, ' ', false, replace) does, into the caller's string.
+  nlohmann::detail::serializer<nlohmann::json> s(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                 nlohmann::json::error_handler_t::replace);
+  s.dump(j, false, false, 0);
 }
 
 std::optional<int64_t> as_integer(const nlohmann::json& j, int64_t lo, int64_t hi) {

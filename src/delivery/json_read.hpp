@@ -33,6 +33,9 @@ std::optional<nlohmann::json> parse_bounded(std::string_view text);
 // Serialization that cannot fail: invalid UTF-8 becomes U+FFFD instead of
 // a type_error (which would abort without exceptions).
 std::string dump_safe(const nlohmann::json& j);
+// The same text appended to `out`: no temporary string, so a caller that
+// reserved `out` builds a large answer (a snapshot) in one allocation.
+void append_dump(std::string& out, const nlohmann::json& j);
 
 // Largest integer a JS number holds exactly; integers beyond are refused.
 inline constexpr int64_t kMaxSafeInteger = 9007199254740991;
