@@ -16,7 +16,10 @@ MALLOC=${TF_BENCH_MALLOC:-emmalloc}
 OPT=${TF_BENCH_OPT:--Oz}
 # One build per allocator, library and flags: a run with other flags must
 # not reuse a .cjs built with the last ones.
-OUT=build/bench-wasm/$MALLOC$(echo "$LIB" | tr / _)-$(echo "$OPT ${TF_BENCH_CXXFLAGS:-}" | md5sum | cut -c1-8)
+# The shipped module's post-link inlining limit, as the library's build
+# was configured (CMakeLists.txt TF_WASM_INLINE).
+INLINE=$(sed -n 's/^TF_WASM_INLINE:STRING=//p' "$LIB/CMakeCache.txt" 2>/dev/null || true)
+OUT=build/bench-wasm/$MALLOC$(echo "$LIB" | tr / _)-$(echo "$OPT $INLINE ${TF_BENCH_CXXFLAGS:-}" | md5sum | cut -c1-8)
 mkdir -p "$OUT"
 # Rebuilt when anything it is made of changed (the core library, its
 # sources and headers, the libc replacements, the bench itself): a stale
@@ -28,6 +31,12 @@ if [ ! -f "$OUT/capture_bench.cjs" ] ||
     bench/native/capture_bench.cpp bindings/libc_min.cpp bindings/strto_min.cpp "$LIB/libtf_core.a" \
     $OPT -flto -sMALLOC="$MALLOC" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=1048576 \
     -sTOTAL_STACK=65536 -sDISABLE_EXCEPTION_CATCHING=1 -sEXIT_RUNTIME=1 -o "$OUT/capture_bench.cjs"
+  # The shipped module's post-link step (CMakeLists.txt: binaryen's wasm-opt).
+  if [ -x node_modules/binaryen/bin/wasm-opt ] && [ -n "$INLINE" ]; then
+    cp "$OUT/capture_bench.wasm" "$OUT/capture_bench.pre-opt.wasm"
+    bash scripts/wasm-opt.sh "$OUT/capture_bench.pre-opt.wasm" "$OUT/capture_bench.wasm" \
+      --mvp-features "$OPT" --always-inline-max-function-size="$INLINE"
+  fi
 fi
 # Emscripten 3.1.6 would fetch() the .wasm by path, which Node refuses.
 node --no-experimental-fetch "$OUT/capture_bench.cjs" "$@"
