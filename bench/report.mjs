@@ -111,7 +111,9 @@ module (core wasm −4.1 KB) built \`-O3\` for the diff target${b.diffWasm ? ` (
 by \`init()\` beside the core but by \`createFeedback()\` only when an answer is edited, so the total of all files
 grew by about the difference while the default path shrank; DOM capture in its own chunk loaded by the first
 \`attach()\`; the core's own JSON reader (\`src/json/reader.hpp\`, checked against nlohmann's parser by a differential test
-and a fuzzer) instead of nlohmann's lexer and parser (−3.2 KB gzip, and the parse 2–3× faster). The one envelope across the boundary and the client split into modules cost ~1.2 KB of JS.
+and a fuzzer) instead of nlohmann's lexer and parser (−3.2 KB gzip, and the parse 2–3× faster). The one envelope across the boundary and the client split into modules cost ~1.2 KB of JS. Then, for
+the other targets: binaryen's post-link inlining of functions of up to 10 instructions (+0.75 KB, capture 2× cheaper),
+and the snapshot and request bodies written as text instead of a DOM copy dumped (−0.5 KB, and the wasm heap's peak).
 Tried and not kept: the direct HoneyHive transport behind a dynamic \`import()\` (esbuild's extra shared chunks
 cost more than the 731 B it moves), \`-O2\` on the hot sources (+1,228 B gzip, no faster at \`-Oz\`'s LTO).
 40 KB would take a core without nlohmann's containers and a JS client of half its size: not flags, a rewrite.
@@ -175,10 +177,14 @@ the page's object is walked once into JSON text, the core parses it with its own
 (\`parse_and_validate_feedback\`) and merges it into the answer's pending update in place, with no copy
 (\`Engine::enqueue(json&&)\`). The core alone (table below) costs ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs per capture in the \`-Oz\` wasm under
 Node against ${r.nativeCapture?.native ? n((r.nativeCapture.native.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs for the same C++ natively; its largest part is now the merge into the answer's pending
-update (\`Engine::enqueue\`, ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'enqueue')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs), not the parse. The gap to native is \`-Oz\` itself: nothing of nlohmann's or libc++'s
-templates is inlined. \`-O2\` everywhere halves the CPU per capture but adds ~22 KB gzip to the wasm, and size
-is the other missed target; \`-O2\` on the hot sources only gains nothing (+1.2 KB: LTO keeps the shared
-templates' \`-Oz\` copies). Under 10 µs would take a core that neither parses JSON text nor builds
+update (\`Engine::enqueue\`, ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'enqueue')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs), not the parse. At \`-Oz\` clang left libc++'s and nlohmann's
+one-line accessors as calls (\`string::size\`, iterator compares: the flat top of a profile); binaryen now inlines
+every function of at most 10 instructions after the link (\`TF_WASM_INLINE\` in CMakeLists.txt), which halved the
+core-alone capture (18.6 → 9.3 µs) for +0.75 KB gzip. What else was measured (CMakeLists.txt keeps the table):
+\`-Os\` no faster; \`-O1\`/\`-O2\` 4–5× faster for +21–23 KB gzip; \`-O2\` without unrolling or vectorizing
+9.5 µs for +13.8 KB; \`-O2\` on the hot sources alone no faster (LTO keeps the shared templates' \`-Oz\`
+copies). What is left is real work: the parse builds \`std::map\` objects, the merge walks them, the size of
+the patch is counted; under 10 µs in the page would take a core that neither parses JSON text nor builds
 \`std::map\` objects per capture (e.g. the page handing it a compact binary form).`}`);
   }
 
@@ -288,8 +294,8 @@ ${table(['', 'first sample', 'max', 'last'], [
 Captures refused: ${int(m.failed)}${Object.keys(m.errorCodes).length ? ` (${Object.entries(m.errorCodes).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''};
 delivered updates: ${int(m.final.sent)}; dropped: ${int(m.final.dropped)}; queue after flush: ${int(m.final.queued)}.
 ${growth.flat
-  ? 'The wasm heap is flat: it reached its size within the first 10% of the captures (the queue is bounded by `maxQueueUpdates` / `maxQueueBytes` and merges per answer) and never grew after (a `WebAssembly.Memory` never shrinks, so flat means no growth).'
-  : `**Not flat.** The wasm heap grew ${growth.steps.map((st) => `${kb(st.from)} → ${kb(st.to)} KB at ${n(st.t)} s (${int(st.captures)} captures)`).join(', ')}, and not after that. The queue itself stayed bounded (at most ${int(Math.max(...m.samples.map((s) => s.queued)))} updates queued, one per answer, as the merge keys them), so the late step is not queue content: most likely it is the allocator (a wasm heap grows and never returns memory to the module) meeting a larger peak of transient buffers (the JSON text of a batch and of the persisted snapshot are built whole in wasm memory). This run cannot tell whether further steps would follow over a longer session; a longer run, or snapshot/batch text built in bounded pieces, would settle it.`}
+  ? 'The wasm heap is flat: it reached its size within the first 10% of the captures (the queue is bounded by `maxQueueUpdates` / `maxQueueBytes` and merges per answer) and never grew after (a `WebAssembly.Memory` never shrinks, so flat means no growth). Until this round it grew late, to ~8 MB: the snapshot copied the whole queue into a DOM and dumped it, each batch likewise; both are now written as text into one reserved string (`Engine::write_snapshot`, `tests/native/snapshot_text_test.cpp`).'
+  : `**Not flat.** The wasm heap grew ${growth.steps.map((st) => `${kb(st.from)} → ${kb(st.to)} KB at ${n(st.t)} s (${int(st.captures)} captures)`).join(', ')}, and not after that. The queue itself stayed bounded (at most ${int(Math.max(...m.samples.map((s) => s.queued)))} updates queued, one per answer, as the merge keys them), so the late step is not queue content: most likely the allocator (a wasm heap grows and never returns memory to the module) meeting a peak of transient buffers: the snapshot and each batch are written as text into one reserved string (no DOM copy of the queue since this round, which halved the peak), and Embind copies a returned string once more before JS decodes it. This run cannot tell whether further steps would follow over a longer session.`}
 JS heap used: max ${int(firstHalfMax)} B in the first half of the samples, ${int(m.jsHeap.maxSecondHalf)} B in the second
 half (it rises and falls with GC; no forced GC until the end), ${int(m.jsHeap.last)} B after \`flush()\` and a forced GC.
 
