@@ -112,8 +112,9 @@ std::string ClientCore::capture(const std::string& event_id, const std::string& 
   if (!issues.empty()) return envelope::refused(issues);
   if (!engine_.usable()) return status_;
   if ( !std::isfinite(now) || now < 0 || now > 9e15) return time_refused();
-  // Moved: the engine's json&& overload takes the value over, no copy.
-  const auto r = engine_.engine().enqueue(event_id, std::move(feedback), static_cast<std::int64_t>(now));
+  // Moved: the engine takes the value over, no copy, and does not walk its
+  // depth again (the one pass above checked every rule).
+  const auto r = engine_.engine().enqueue_validated(event_id, std::move(feedback), static_cast<std::int64_t>(now));
   if (r.error != delivery::Error::none) {
     // Nothing queued is touched by a refusal. A bad id is the id's fault;
     // queue_full and update_too_large are about this feedback.

@@ -97,13 +97,18 @@ int64_t Engine::advance(int64_t wall) const {
   return clock_now_;
 }
 
-bool Engine::refuse_input(std::string_view event_id, const nlohmann::json& feedback,
-                          EnqueueResult& r) const {
+bool Engine::refuse_target(std::string_view event_id, EnqueueResult& r) const {
   if (!event_id.empty() && !valid_event_id(event_id)) {
     r.error = Error::invalid_event_id;
     r.message = "event_id: expected a UUID (8-4-4-4-12 hex digits)";
     return true;
   }
+  return false;
+}
+
+bool Engine::refuse_input(std::string_view event_id, const nlohmann::json& feedback,
+                          EnqueueResult& r) const {
+  if (refuse_target(event_id, r)) return true;
   if (!feedback.is_object() || !depth_within(feedback, kMaxFeedbackDepth)) {
     r.error = Error::invalid_feedback;
     r.message = "feedback: an object nested at most 32 deep";
@@ -127,6 +132,15 @@ EnqueueResult Engine::enqueue(std::string_view event_id, nlohmann::json&& feedba
   const int64_t now = advance(wall);
   EnqueueResult r;
   if (refuse_input(event_id, feedback, r)) return r;
+  return enqueue_valid(event_id, std::move(feedback), now);
+}
+
+EnqueueResult Engine::enqueue_validated(std::string_view event_id, nlohmann::json&& feedback,
+                                        int64_t wall) {
+  const int64_t now = advance(wall);
+  EnqueueResult r;
+  if (refuse_target(event_id, r)) return r;
+  if (!feedback.is_object()) return enqueue(event_id, std::move(feedback), wall);  // refused there
   return enqueue_valid(event_id, std::move(feedback), now);
 }
 

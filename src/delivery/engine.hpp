@@ -63,6 +63,11 @@ class Engine {
   // path: the value was parsed for this call only). `feedback` is left in
   // an unspecified state, also when the enqueue is refused.
   EnqueueResult enqueue(std::string_view event_id, nlohmann::json&& feedback, int64_t now);
+  // The capture path's enqueue (ClientCore::capture): `feedback` came out
+  // of parse_and_validate_feedback without issues, so it is an object
+  // nested within the rules' depth (far under kMaxFeedbackDepth) and its
+  // depth is not walked a second time. The event id is still checked.
+  EnqueueResult enqueue_validated(std::string_view event_id, nlohmann::json&& feedback, int64_t now);
 
   // Learns the session id: updates waiting for it are retargeted, and
   // never-sent neighbours for the session are merged.
@@ -152,6 +157,7 @@ class Engine {
   // Refuses what enqueue() never queues (bad id, not a bounded object).
   bool refuse_input(std::string_view event_id, const nlohmann::json& feedback,
                     EnqueueResult& r) const;
+  bool refuse_target(std::string_view event_id, EnqueueResult& r) const;
   // enqueue() past those checks, at engine time `now`.
   EnqueueResult enqueue_valid(std::string_view event_id, nlohmann::json&& feedback, int64_t now);
   std::size_t entry_bytes(const Entry& e) const;

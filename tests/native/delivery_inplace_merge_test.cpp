@@ -115,3 +115,28 @@ TEST_CASE("a refused move leaves the queue as it was", "[delivery][caps]") {
   CHECK(e.enqueue(kB, std::move(deep), 2).error == Error::invalid_feedback);
   CHECK(e.pending() == before);
 }
+
+TEST_CASE("enqueue_validated queues what enqueue(json&&) does and still refuses a bad id",
+          "[delivery][merge]") {
+  // The capture path skips only the depth walk its one pass already did.
+  Config c;
+  c.client_id = "t";
+  c.jitter = 0;
+  Engine plain(c), validated(c);
+  const auto feedbacks = sequence();
+  for (std::size_t i = 0; i < feedbacks.size(); ++i) {
+    const std::string& target = i % 3 == 0 ? kA : (i % 3 == 1 ? kB : std::string());
+    json a = feedbacks[i], b = feedbacks[i];
+    const auto rp = plain.enqueue(target, std::move(a), static_cast<int64_t>(i));
+    const auto rv = validated.enqueue_validated(target, std::move(b), static_cast<int64_t>(i));
+    REQUIRE(rp.error == rv.error);
+    CHECK(rp.update_id == rv.update_id);
+    CHECK(rp.merged == rv.merged);
+  }
+  CHECK(plain.snapshot_text() == validated.snapshot_text());
+  const json before = validated.pending();
+  const auto bad = validated.enqueue_validated("not-a-uuid", json{{"rating", true}}, 100);
+  CHECK(bad.error == Error::invalid_event_id);
+  CHECK(validated.enqueue_validated(kA, json::array({1}), 101).error == Error::invalid_feedback);
+  CHECK(validated.pending() == before);
+}
