@@ -4,10 +4,11 @@
 // there only instantiate what was compiled meanwhile. In the up-front
 // chunk, so it is small and imports neither loader (types only).
 //
-// One fetch per file per page: a module that compiled is kept (a second
-// load, another handle, reuses it), one that failed is forgotten (the next
-// load, e.g. the facade's retry, fetches again), and once a loader has its
-// instance nothing is fetched early any more (it would be thrown away).
+// One fetch per file per page: a module that compiled is kept until a
+// loader holds its instance (a second load, another handle, reuses it), one
+// that failed is forgotten (the next load, e.g. the facade's retry, fetches
+// again), and once a loader has its instance nothing is fetched early any
+// more (it would be thrown away).
 import type { LoadOptions } from '../core/loader.js';
 import type { DiffLoadOptions } from '../diff/loader.js';
 import { defaultCoreWasmUrl } from '../core-wasm-url.js';
