@@ -18,6 +18,7 @@ import type {
 import type { CapturedState, Target } from './capture/index.js';
 import type { InitOptions } from './entry/options.js';
 import { isUuid } from './ids.js';
+import { earlyWasm } from './entry/early.js';
 import { readHeader, sessionFromBaggage, type HeaderSource } from './session.js';
 
 /**
@@ -170,9 +171,12 @@ class Handle<F extends object> implements FeedbackHandle<F> {
 
   #load(): Promise<FeedbackClient> {
     if (!this.#loading) {
+      // The core's .wasm is fetched and compiled while the chunk loads (a
+      // retry after a failure fetches it again); the diff module is not:
+      // it loads on the first edit() or attach().
+      const wasm = earlyWasm(this.#options, { diff: false });
       this.#loading = import('./entry/start.js')
-        // Without the diff module: it loads on the first edit() or attach().
-        .then((m) => m.startClient(this.#options, { diff: false }))
+        .then((m) => m.startClient(this.#options, { diff: false, wasm }))
         .then(async (client) => {
           // A recorded edit needs the diff: load it first, so the replay
           // keeps the order of the calls (a failure is reported by loadDiff).

@@ -65,7 +65,7 @@ test('createFeedback fetches the diff module on the first edit, streamed, and re
   assert.equal(result.diffFetchedWithCore, 0, 'not fetched with the core');
   assert.equal(result.editReturned, 'recorded');
   assert.equal(result.diffFetches, 1);
-  assert.ok(result.streamed >= 2, 'core and diff module both compiled with instantiateStreaming');
+  assert.ok(result.streamed >= 2, 'core and diff module both compiled as they streamed');
   assert.deepEqual(result.errors, []);
   await waitFor(() => getEvent(stack.collector.db, eventId)?.feedback?.edits, { what: 'edit feedback in SQLite' });
   const fb = getEvent(stack.collector.db, eventId).feedback;

@@ -1,6 +1,6 @@
 // The loader facade in Chromium: calls made before the page's load event
 // are recorded (nothing of the client, the core or the wasm fetched yet),
-// then the rest loads after `load` with instantiateStreaming, replays them
+// then the rest loads after `load` (the .wasm compiled as it streams), replays them
 // in order, and the feedback lands in the collector through the real proxy.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,7 +38,7 @@ test('calls recorded before load are replayed in order and reach the collector',
     assert.ok(!atScript.fetched.includes(heavy), `${heavy} not fetched before the calls`);
   }
   assert.equal(await page.evaluate(() => window.recordedQueued), 6);
-  assert.equal(result.streamed, 1, 'the wasm was compiled with instantiateStreaming');
+  assert.equal(result.streamed, 1, 'the wasm was compiled as it downloaded, once');
   assert.equal(result.errors.length, 1, 'the bad recorded call went to onError');
   assert.equal(result.errors[0].code, 'invalid_feedback');
   const db = stack.collector.db;

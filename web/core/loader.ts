@@ -1,12 +1,17 @@
 // Loads trace_feedback_core.wasm once per page (or Node process) and caches
-// the promise. Browsers fetch the .wasm next to this file (bundlers follow
-// `new URL(..., import.meta.url)`), or from `wasmUrl`; Node reads it from
-// disk, because Emscripten 3.1.6's own Node loader breaks in ES modules.
+// the promise. Browsers fetch the .wasm next to the package's files
+// (web/core-wasm-url.ts; bundlers follow its `new URL(..., import.meta.url)`),
+// or from `wasmUrl`; the lean entries start that fetch and compile before
+// this chunk has loaded (web/entry/early.ts) and hand the compile over.
+// Node reads it from disk, because Emscripten 3.1.6's own Node loader
+// breaks in ES modules.
 import createCore from '../trace_feedback_core.mjs';
 import type { CoreModule, CoreModuleOptions } from './module.js';
 import { isCoreModule } from './boundary.js';
 import { TraceFeedbackError } from '../errors.js';
 import { nodeFs } from '../node-fs.js';
+import { defaultCoreWasmUrl } from '../core-wasm-url.js';
+import { wasmLoaded } from '../entry/early.js';
 
 /**
  * Where the WebAssembly core comes from, for loadCore() (and init()). With
@@ -36,12 +41,11 @@ const WASM_FILE = 'trace_feedback_core.wasm';
 let loading: Promise<CoreModule> | undefined;
 let loaded: CoreModule | undefined;
 
-function defaultWasmUrl(): URL {
-  // A literal, so bundlers that follow new URL(..., import.meta.url) see it.
-  return new URL('../trace_feedback_core.wasm', import.meta.url);
-}
-
-function factoryOptions(options: LoadOptions, fail: (e: unknown) => void): CoreModuleOptions {
+function factoryOptions(
+  options: LoadOptions,
+  early: Promise<WebAssembly.Module> | undefined,
+  fail: (e: unknown) => void,
+): CoreModuleOptions {
   const out: CoreModuleOptions = {
     // The core prints nothing in normal use; keep stray output off the console.
     print: () => {},
@@ -60,12 +64,21 @@ function factoryOptions(options: LoadOptions, fail: (e: unknown) => void): CoreM
     };
   } else if (options.wasmBinary) {
     out.wasmBinary = options.wasmBinary;
+  } else if (early) {
+    // Fetched and compiled from wasmUrl or the default URL while this chunk
+    // loaded: instantiate it, and the glue fetches nothing itself.
+    out.instantiateWasm = (imports, receive) => {
+      early
+        .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
+        .catch(fail);
+      return {};
+    };
   } else if (options.wasmUrl) {
     const url = String(options.wasmUrl);
     out.locateFile = (path) => (path.endsWith('.wasm') ? url : path);
   } else {
     const fs = nodeFs();
-    if (fs) out.wasmBinary = fs.readFileSync(defaultWasmUrl());
+    if (fs) out.wasmBinary = fs.readFileSync(defaultCoreWasmUrl());
   }
   return out;
 }
@@ -80,6 +93,15 @@ function factoryOptions(options: LoadOptions, fail: (e: unknown) => void): CoreM
  * ```
  */
 export function loadCore(options: LoadOptions = {}): Promise<CoreModule> {
+  return loadCoreWith(options, undefined);
+}
+
+/**
+ * loadCore() with the compile the lean entry started early (web/entry/early.ts)
+ * from the same options; ignored when the core is loading or loaded already.
+ */
+/** @internal */
+export function loadCoreWith(options: LoadOptions, early: Promise<WebAssembly.Module> | undefined): Promise<CoreModule> {
   if (!loading) {
     let opts: CoreModuleOptions;
     // Emscripten's factory never settles when instantiateWasm fails: that
@@ -87,12 +109,15 @@ export function loadCore(options: LoadOptions = {}): Promise<CoreModule> {
     let fail: (e: unknown) => void = () => {};
     const failed = new Promise<never>((_, reject) => (fail = reject));
     try {
-      opts = factoryOptions(options, fail);
+      opts = factoryOptions(options, early, fail);
     } catch (e) {
       return Promise.reject(new TraceFeedbackError('wasm_load_failed', `could not read ${WASM_FILE}: ${String(e)}`));
     }
     loading = Promise.race([createCore(opts), failed]).then(
-      (m) => (loaded = m),
+      (m) => {
+        wasmLoaded('core');
+        return (loaded = m);
+      },
       (e: unknown) => {
         loading = undefined; // a later call may retry, e.g. with wasmUrl
         throw new TraceFeedbackError(
@@ -114,7 +139,7 @@ export function coreSync(): CoreModule {
   if (loaded) return loaded;
   const fs = nodeFs();
   if (fs && !loading) {
-    const bytes = fs.readFileSync(defaultWasmUrl());
+    const bytes = fs.readFileSync(defaultCoreWasmUrl());
     const module = new WebAssembly.Module(bytes as BufferSource);
     const target: CoreModuleOptions & Partial<CoreModule> = {
       print: () => {},

@@ -2,12 +2,15 @@
 // off the default path: init() loads it beside the core, the lean facade
 // and the DOM capture only when an edit needs it. Browsers stream it from
 // next to this file (bundlers follow the literal `new URL`), or from
-// `diffWasmUrl`; Node reads it from disk. A failed load is not cached: the
-// next use tries again.
+// `diffWasmUrl` (init() starts that fetch and compile before this chunk has
+// loaded: web/entry/early.ts); Node reads it from disk. A failed load is
+// not cached: the next use tries again.
 import { TraceFeedbackError } from '../errors.js';
 import { DiffModule, diffImports } from './module.js';
 import { defaultDiffWasmUrl } from '../diff-wasm-url.js';
 import { nodeFs } from '../node-fs.js';
+import { fetchCompiled } from '../wasm-fetch.js';
+import { wasmLoaded } from '../entry/early.js';
 
 /**
  * Where the diff module comes from (options of `init()` / `createFeedback()`
@@ -30,7 +33,7 @@ const WASM_FILE = 'trace_feedback_diff.wasm';
 let loading: Promise<DiffModule> | undefined;
 let loaded: DiffModule | undefined;
 
-async function instantiate(options: DiffLoadOptions): Promise<DiffModule> {
+async function instantiate(options: DiffLoadOptions, early: Promise<WebAssembly.Module> | undefined): Promise<DiffModule> {
   const imports = diffImports();
   if (options.diffWasmBinary) {
     return new DiffModule((await WebAssembly.instantiate(options.diffWasmBinary as BufferSource, imports)).instance);
@@ -40,15 +43,8 @@ async function instantiate(options: DiffLoadOptions): Promise<DiffModule> {
     const bytes = fs.readFileSync(defaultDiffWasmUrl());
     return new DiffModule((await WebAssembly.instantiate(bytes as BufferSource, imports)).instance);
   }
-  const url = String(options.diffWasmUrl ?? defaultDiffWasmUrl());
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
-  // Streamed (compiled while it downloads) when served as application/wasm;
-  // from the bytes otherwise, which instantiateStreaming would refuse.
-  if (typeof WebAssembly.instantiateStreaming === 'function' && /^application\/wasm\b/i.test(r.headers.get('content-type') ?? '')) {
-    return new DiffModule((await WebAssembly.instantiateStreaming(r, imports)).instance);
-  }
-  return new DiffModule((await WebAssembly.instantiate(await r.arrayBuffer(), imports)).instance);
+  const module = await (early ?? fetchCompiled(String(options.diffWasmUrl ?? defaultDiffWasmUrl())));
+  return new DiffModule(await WebAssembly.instantiate(module, imports));
 }
 
 /**
@@ -57,9 +53,21 @@ async function instantiate(options: DiffLoadOptions): Promise<DiffModule> {
  * so the next call retries.
  */
 export function loadDiffModule(options: DiffLoadOptions = {}): Promise<DiffModule> {
+  return loadDiffModuleWith(options, undefined);
+}
+
+/**
+ * loadDiffModule() with the compile init() started early from the same
+ * options; ignored when the module is loading or loaded already.
+ */
+/** @internal */
+export function loadDiffModuleWith(options: DiffLoadOptions, early: Promise<WebAssembly.Module> | undefined): Promise<DiffModule> {
   if (!loading) {
-    loading = instantiate(options).then(
-      (m) => (loaded = m),
+    loading = instantiate(options, early).then(
+      (m) => {
+        wasmLoaded('diff');
+        return (loaded = m);
+      },
       (e: unknown) => {
         loading = undefined;
         throw new TraceFeedbackError(

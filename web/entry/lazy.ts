@@ -4,6 +4,7 @@ import type { CoreModule } from '../core/module.js';
 import type { Feedback, FeedbackClient } from '../client.js';
 import type { LoadOptions } from '../core/loader.js';
 import type { InitOptions } from './options.js';
+import { earlyWasm } from './early.js';
 
 /**
  * Loads the wasm core (once per page; later calls reuse it) and starts a
@@ -20,8 +21,10 @@ import type { InitOptions } from './options.js';
  * ```
  */
 export async function init<F extends object = Feedback>(options: InitOptions<F> = {}): Promise<FeedbackClient<F>> {
+  // Both .wasm files are fetched and compiled while the chunk loads, not after.
+  const wasm = earlyWasm(options, { diff: true });
   const { startClient } = await import('./start.js');
-  return startClient<F>(options);
+  return startClient<F>(options, { wasm });
 }
 
 /**
@@ -38,7 +41,10 @@ export function loadCore(options: LoadOptions = {}): Promise<CoreModule> {
   if (started) return started.loadCore(options);
   // One promise until the part loads, as the loader keeps one per page;
   // dropped on failure so a later call may retry (e.g. with wasmUrl).
-  pendingCore ??= import('./start.js').then((m) => m.loadCore(options));
+  if (!pendingCore) {
+    const { core } = earlyWasm(options, { diff: false });
+    pendingCore = import('./start.js').then((m) => m.loadCore(options, core));
+  }
   pendingCore.catch(() => (pendingCore = undefined));
   return pendingCore;
 }
