@@ -22,7 +22,10 @@ export async function measureStartup(browser, net, { loads = 20, capMs = 200_000
   const samples = new Map(STARTUP_LIBS.map((l) => [l.name, []]));
   const failures = new Map();
   for (let i = 0; i < loads + 1; i++) {
-    for (const lib of STARTUP_LIBS) {
+    // The order rotates load by load: no library is always first after the
+    // previous round's context closed (or always last).
+    const order = STARTUP_LIBS.map((_, k) => STARTUP_LIBS[(k + i) % STARTUP_LIBS.length]);
+    for (const lib of order) {
       const { context, page, startup } = await openDriver(browser, net, lib.driver);
       if (!startup.error && lib.lazy) {
         // The lazy handle is ready at once: also time until the client has loaded.
