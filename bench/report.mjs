@@ -112,7 +112,7 @@ by \`init()\` beside the core but by \`createFeedback()\` only when an answer is
 grew by about the difference while the default path shrank; DOM capture in its own chunk loaded by the first
 \`attach()\`; the core's own JSON reader (\`src/json/reader.hpp\`, checked against nlohmann's parser by a differential test
 and a fuzzer) instead of nlohmann's lexer and parser (−3.2 KB gzip, and the parse 2–3× faster). The one envelope across the boundary and the client split into modules cost ~1.2 KB of JS. Then, for
-the other targets: binaryen's post-link inlining of functions of up to 10 instructions (+0.75 KB, capture 2× cheaper),
+the other targets: binaryen's post-link inlining of functions of up to 6 instructions (−0.6 KB, capture 1.6× cheaper under Node),
 and the snapshot and request bodies written as text instead of a DOM copy dumped (−0.5 KB, and the wasm heap's peak).
 Tried and not kept: the direct HoneyHive transport behind a dynamic \`import()\` (esbuild's extra shared chunks
 cost more than the 731 B it moves), \`-O2\` on the hot sources (+1,228 B gzip, no faster at \`-Oz\`'s LTO).
@@ -179,8 +179,9 @@ the page's object is walked once into JSON text, the core parses it with its own
 Node against ${r.nativeCapture?.native ? n((r.nativeCapture.native.find((x) => x.row === 'client_capture')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs for the same C++ natively; its largest part is now the merge into the answer's pending
 update (\`Engine::enqueue\`, ${r.nativeCapture?.wasm ? n((r.nativeCapture.wasm.find((x) => x.row === 'enqueue')?.medianCpuNs ?? NaN) / 1000, 1) : '—'} µs), not the parse. At \`-Oz\` clang left libc++'s and nlohmann's
 one-line accessors as calls (\`string::size\`, iterator compares: the flat top of a profile); binaryen now inlines
-every function of at most 10 instructions after the link (\`TF_WASM_INLINE\` in CMakeLists.txt), which halved the
-core-alone capture (18.6 → 9.3 µs) for +0.75 KB gzip. What else was measured (CMakeLists.txt keeps the table):
+every function of at most 6 instructions after the link (\`TF_WASM_INLINE\` in CMakeLists.txt): the core-alone
+capture under Node 20 went 18.6 → 11.4 µs and the wasm 0.6 KB smaller (a limit of 10: 9.3 µs for +0.75 KB). In
+Chromium it made no measurable difference: its newer V8 inlines small wasm functions itself. What else was measured (CMakeLists.txt keeps the table):
 \`-Os\` no faster; \`-O1\`/\`-O2\` 4–5× faster for +21–23 KB gzip; \`-O2\` without unrolling or vectorizing
 9.5 µs for +13.8 KB; \`-O2\` on the hot sources alone no faster (LTO keeps the shared templates' \`-Oz\`
 copies). What is left is real work: the parse builds \`std::map\` objects, the merge walks them, the size of
