@@ -52,6 +52,8 @@
 #include <string_view>
 #include <vector>
 
+#include "diff/utf8.hpp"
+
 namespace tf {
 
 template <class Sax>
@@ -264,21 +266,8 @@ class JsonReader {
     } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
       return false;  // a low surrogate alone
     }
-    if (cp < 0x80) {
-      buf_.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      buf_.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      buf_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      buf_.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      buf_.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      buf_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      buf_.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      buf_.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      buf_.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      buf_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
+    // A valid scalar value here (surrogates paired or refused above).
+    diff::append_utf8(buf_, static_cast<char32_t>(cp));
     return true;
   }
 
