@@ -132,6 +132,20 @@ class ObjectWriter {
   void integer(const char* k, int64_t v) { key(k) += decimal(v); }
   void integer(const char* k, uint64_t v) { key(k) += decimal(v); }
   void boolean(const char* k, bool v) { key(k) += v ? "true" : "false"; }
+  // [ {…}, … ]: one object per item, its members written by `members`.
+  template <typename Items, typename Members>
+  void objects(const char* k, const Items& items, Members members) {
+    std::string& list = key(k);
+    list += '[';
+    bool first = true;
+    for (const auto& item : items) {
+      if (!first) list += ',';
+      first = false;
+      ObjectWriter w(list);
+      members(w, item);
+    }
+    list += ']';
+  }
 
  private:
   std::string& out_;
@@ -155,24 +169,15 @@ void Engine::write_snapshot(std::string& out) const {
   const Stats st = stats();
   ObjectWriter snap(out);
   snap.text("client_id", config_.client_id);
-  {
-    std::string& list = snap.key("dead_letters");
-    list += '[';
-    bool first = true;
-    for (const auto& d : s_.dead_letters) {
-      if (!first) list += ',';
-      first = false;
-      ObjectWriter w(list);
-      w.integer("attempts", static_cast<int64_t>(d.attempts));
-      w.text("cause", d.cause);
-      w.id_or_null("event_id", d.event_id);
-      w.value("feedback", d.feedback);
-      w.text("id", d.id);
-      w.text("reason", d.reason);
-      w.integer("status", static_cast<int64_t>(d.status));
-    }
-    list += ']';
-  }
+  snap.objects("dead_letters", s_.dead_letters, [](ObjectWriter& w, const DeadLetter& d) {
+    w.integer("attempts", static_cast<int64_t>(d.attempts));
+    w.text("cause", d.cause);
+    w.id_or_null("event_id", d.event_id);
+    w.value("feedback", d.feedback);
+    w.text("id", d.id);
+    w.text("reason", d.reason);
+    w.integer("status", static_cast<int64_t>(d.status));
+  });
   snap.text("format", kFormat);
   snap.integer("next_request", s_.next_request);
   snap.integer("next_update", s_.next_update);
@@ -190,27 +195,18 @@ void Engine::write_snapshot(std::string& out) const {
     w.integer("sent", st.sent);
     w.integer("waiting_for_session", static_cast<uint64_t>(st.waiting_for_session));
   }
-  {
-    std::string& list = snap.key("updates");
-    list += '[';
-    bool first = true;
-    for (const auto& e : s_.queue) {
-      if (!first) list += ',';
-      first = false;
-      ObjectWriter w(list);
-      w.integer("attempts", static_cast<int64_t>(e.attempts));
-      w.id_or_null("event_id", e.event_id);
-      w.value("feedback", e.feedback);
-      w.integer("first_enqueued_ms", wall(e.first_enqueued_ms));
-      w.text("id", e.id);
-      w.boolean("in_flight", !e.request_id.empty());
-      w.text("last_cause", e.last_cause);
-      w.integer("last_status", static_cast<int64_t>(e.last_status));
-      w.integer("next_attempt_ms", wall(e.next_attempt_ms));
-      w.integer("retry_after_until_ms", e.retry_after_until_ms > 0 ? wall(e.retry_after_until_ms) : int64_t{0});
-    }
-    list += ']';
-  }
+  snap.objects("updates", s_.queue, [&](ObjectWriter& w, const Entry& e) {
+    w.integer("attempts", static_cast<int64_t>(e.attempts));
+    w.id_or_null("event_id", e.event_id);
+    w.value("feedback", e.feedback);
+    w.integer("first_enqueued_ms", wall(e.first_enqueued_ms));
+    w.text("id", e.id);
+    w.boolean("in_flight", !e.request_id.empty());
+    w.text("last_cause", e.last_cause);
+    w.integer("last_status", static_cast<int64_t>(e.last_status));
+    w.integer("next_attempt_ms", wall(e.next_attempt_ms));
+    w.integer("retry_after_until_ms", e.retry_after_until_ms > 0 ? wall(e.retry_after_until_ms) : int64_t{0});
+  });
   snap.integer("version", kVersion);
   snap.integer("written_ms", clock_started_ ? clock_wall_ : int64_t{0});
 }
