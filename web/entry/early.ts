@@ -14,6 +14,7 @@ import type { DiffLoadOptions } from '../diff/loader.js';
 import { defaultCoreWasmUrl } from '../core-wasm-url.js';
 import { defaultDiffWasmUrl } from '../diff-wasm-url.js';
 import { fetchCompiled } from '../wasm-fetch.js';
+import { inNode } from '../node-fs.js';
 
 /** The compiles started for one load, handed to startClient(). */
 export interface EarlyWasm {
@@ -35,9 +36,7 @@ const diff: Slot = { loaded: false };
  * path, as does a runtime without fetch.
  */
 function fetchable(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (proc?.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined') return false;
-  return typeof fetch === 'function' && typeof WebAssembly === 'object';
+  return !inNode() && typeof fetch === 'function' && typeof WebAssembly === 'object';
 }
 
 function start(slot: Slot, url: string | URL): Promise<WebAssembly.Module> | undefined {
